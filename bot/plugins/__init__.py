@@ -1,0 +1,1 @@
+"""Rasa plug-ins other than channels and NLU (tracker store wiring)."""
