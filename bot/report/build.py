@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from bot.report.queries import Period, ReportQueries
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> dict[str, Any]:
     return yaml.safe_load((TEMPLATES / name).read_text(encoding="utf-8"))
 

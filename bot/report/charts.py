@@ -68,8 +68,9 @@ def column_chart(title: str, categories: Sequence[str], series: Sequence[tuple[s
                 parts.append(f'<text x="{x0 + s * 8}" y="{plot_height + 5}" font-size="7">'
                              f"{escape(suppressed_text)}</text>")
         if len(categories) <= 16 or g % max(1, len(categories) // 12) == 0:
-            parts.append(f'<text x="{x0}" y="{plot_height + 22}" font-size="10" '
-                         f'transform="rotate(45 {x0} {plot_height + 22})">{escape(category)}</text>')
+            y = plot_height + 22
+            parts.append(f'<text x="{x0}" y="{y}" font-size="10" '
+                         f'transform="rotate(45 {x0} {y})">{escape(category)}</text>')
     for s, (name, _values) in enumerate(series):
         x = 60 + s * 170
         parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" '
