@@ -22,7 +22,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PATTERNS_DIR = PROJECT_ROOT / "data" / "patterns"
 DEFAULT_OUT = PROJECT_ROOT / "models" / "spacy" / "wayfinder_en"
 # Entity label for each patterns file; the key under each file is the pattern's id.
-PATTERN_FILES: dict[str, str] = {"NEED": "need_areas.yml", "RISK": "risk.yml", "NOT_RISK": "not_risk.yml"}
+PATTERN_FILES: dict[str, str] = {
+    "NEED": "need_areas.yml",
+    "ROLE": "roles.yml",
+    "RISK": "risk.yml",
+    "NOT_RISK": "not_risk.yml",
+}
 FINGERPRINT_NAME = "wayfinder_fingerprint.txt"
 # Apostrophe-less contractions split oddly ("cant" -> "ca"+"nt"); give their pieces a lemma.
 TEXT_SPEAK: dict[str, str] = {"ca": "can", "wo": "will", "nt": "not", "n't": "not", "u": "you",

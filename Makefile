@@ -1,0 +1,107 @@
+# Wayfinder: `make run` to chat, `make test` for the whole suite. Both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/rasa
+DOMAIN := models/build/domain.yml
+SPACY := models/spacy/wayfinder_en
+TRAIN_DATA := data/nlu data/stories data/rules
+TRAIN_INPUTS := config.yml domain.yml data/council.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py
+TEST_RASA_PORT := 5006
+TEST_ACTIONS_PORT := 5056
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export PYTHONUNBUFFERED := 1
+
+# Rasa 3.6 needs CPython 3.10: python3.10 on PATH, else pyenv's 3.10.
+PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo python3.10; \
+	elif command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv prefix 3.10 2>/dev/null)/bin/python3.10" ]; \
+	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
+
+.PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
+	report purge bench clean
+
+help:
+	@echo "make run    - set up, train if needed, start Wayfinder and print the chat page URL"
+	@echo "make test   - set up, train if needed, run the whole test suite"
+	@echo "make report - commissioners' report (FROM=YYYY-MM-DD TO=YYYY-MM-DD OUT=dir)"
+	@echo "make purge  - delete data older than the retention period (WAYFINDER_RETENTION_DAYS, 365)"
+	@echo "make bench  - print speed, size and cost figures"
+
+$(VENV)/.installed: requirements.lock requirements.txt
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11+)." \
+	  "Install it, e.g. 'pyenv install 3.10', then run make again."; exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+venv: $(VENV)/.installed
+
+spacy: venv
+	$(PY) -m bot.nlu.spacy_builder --out $(SPACY)
+
+domain: venv
+	$(PY) -m bot.nlu.domain_builder --out $(DOMAIN)
+
+# Trains only when something the model is built from has changed (our fingerprint, because
+# `rasa train` does not notice changes inside the spaCy folder).
+train: spacy domain
+	@new=$$(find $(TRAIN_INPUTS) -type f -not -name '*.pyc' | sort | xargs sha256sum | sha256sum | cut -c1-64); \
+	old=$$(cat $(MODEL)/.fingerprint 2>/dev/null); \
+	if [ "$$new" != "$$old" ] || ! ls $(MODEL)/*.tar.gz >/dev/null 2>&1; then \
+	  echo "Training the Rasa model (about a minute)..."; \
+	  rm -rf $(MODEL) && mkdir -p $(MODEL) && \
+	  $(RASA) train --config config.yml --domain $(DOMAIN) --data $(TRAIN_DATA) \
+	    --out $(MODEL) --fixed-model-name wayfinder --force && echo "$$new" > $(MODEL)/.fingerprint; \
+	else echo "Rasa model up to date."; fi
+
+setup: train
+
+run: setup
+	$(PY) -m bot.serve
+
+lint: venv
+	$(VENV)/bin/ruff check bot actions tests bench
+
+unit: venv spacy
+	$(PY) -m pytest -q -m "not e2e" -p no:cacheprovider
+
+validate: domain
+	$(RASA) data validate --config config.yml --domain $(DOMAIN) --data $(TRAIN_DATA)
+
+core-test: train
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --out results/core \
+	  --fail-on-prediction-errors
+
+nlu-test: train
+	$(PY) -m tests.nlu_eval --model $(MODEL) --nlu tests/nlu_test.yml --out results/nlu
+
+# End-to-end: real action server and Rasa on test ports, then the same Rasa without actions.
+e2e: train
+	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
+
+test: lint unit validate train core-test nlu-test e2e
+	@echo "All Wayfinder tests passed."
+
+report: venv
+	$(PY) -m bot report --from $(or $(FROM),$$(date -d '-30 days' +%F)) --to $(or $(TO),$$(date +%F)) \
+	  --format both --out $(or $(OUT),results/report)
+
+purge: venv
+	$(PY) -m bot purge
+
+bench: train
+	$(PY) bench/bench_conversations.py
+	$(PY) bench/bench_routing.py
+	$(PY) bench/bench_sms.py
+
+clean:
+	rm -rf models/rasa models/build models/spacy results .rasa

@@ -1,0 +1,152 @@
+"""Builds the answer a person gets at the end of the questions: step, tiers, places, summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.content import load, need_label, need_labels
+from bot.council import load_council
+from bot.journey import clean_text, normalise_step
+from bot.routing import Situation, TierAdvice, route, sds_step_info
+from bot.routing.steps import load_steps
+
+
+class ServiceLike(Protocol):
+    """What the answer needs from a directory entry."""
+
+    id: str
+    name: str
+    summary: str
+    phone: str | None
+    email: str | None
+    url: str | None
+    cost_text: str
+    council_approved: bool
+    last_checked_note: str | None
+
+
+class DirectoryLike(Protocol):
+    def search(self, *, need_areas: Sequence[str], tier: str | None, limit: int,
+               exclude_ids: Sequence[str] = ()) -> list[Any]: ...
+
+
+@dataclass
+class Answer:
+    """Responses to send, in order, plus what to remember and log."""
+
+    messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    tiers: list[str] = field(default_factory=list)
+    service_ids: list[str] = field(default_factory=list)
+    unmet: list[tuple[str, str]] = field(default_factory=list)  # (need area, tier)
+
+
+def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
+    """Turns the conversation's slots into the routing engine's input."""
+    needs = tuple(area for area in (slots.get("need_areas") or []) if isinstance(area, str))
+    network = slots.get("network") if slots.get("network") in ("none", "some", "strong") else "some"
+    budget = {"yes": True, "no": False}.get(str(slots.get("has_budget")))
+    text = clean_text(slots.get("what_matters") or "").lower()
+    fluctuating = any(words in text for words in load("answer")["fluctuating_words"])
+    isolated = network == "none" and bool({"relationships", "community_access"} & set(needs))
+    at_risk = bool(slots.get("safeguarding_concern")) or slots.get("risk_check") is True
+    role = slots.get("person_role") if slots.get("person_role") in ("self", "carer", "staff") else "self"
+    return Situation(
+        role=role, need_areas=needs, network=network, isolated=isolated, fluctuating=fluctuating,
+        has_budget=budget, sds_step=normalise_step(slots.get("sds_step")),
+        prefers_person=bool(slots.get("prefers_person")), at_risk=at_risk,
+    )
+
+
+def contact_text(service: Any) -> str:
+    """'0306 999 0456, hello@x.example' from whatever contact details a service has."""
+    parts = [part for part in (service.phone, service.email, service.url) if part]
+    return load("answer")["service_contact_separator"].join(parts[:2]) or service.name
+
+
+def service_message(service: Any) -> tuple[str, dict[str, Any]]:
+    """One place to go, as the utter_service response and its values."""
+    wording = load("answer")
+    return ("utter_service", {
+        "name": service.name, "summary": service.summary, "contact": contact_text(service),
+        "cost": service.cost_text,
+        "approved": wording["approved"] if service.council_approved else wording["not_approved"],
+        "last_checked": f" ({service.last_checked_note})" if service.last_checked_note else "",
+    })
+
+
+def _limits(channel: str | None) -> dict[str, int]:
+    limits = load("answer")["limits"]
+    return limits.get(channel or "default", limits["default"])
+
+
+def tier_message(number: int, advice: TierAdvice) -> tuple[str, dict[str, Any]]:
+    return ("utter_tier", {
+        "tier_number": number, "tier_name": advice.label or advice.tier,
+        "urgency": advice.urgency_text, "reason": advice.reason,
+        "strengths": advice.strengths.rstrip("."), "weaknesses": advice.weaknesses.rstrip("."),
+    })
+
+
+def build_answer(slots: Mapping[str, Any], directory: DirectoryLike,
+                 channel: str | None = None, skip_tiers: Sequence[str] = ()) -> Answer:
+    """Everything the person sees after the last question, least intensive help first."""
+    situation = situation_from_slots(slots)
+    advice = [item for item in route(situation) if item.tier not in skip_tiers]
+    limits = _limits(channel)
+    answer = Answer()
+    step = load_steps().effective_step(situation.sds_step, situation.has_budget)
+    info = sds_step_info(step)
+    answer.messages.append(("utter_where_you_are", {
+        "step_number": step, "step_name": info.name, "step_what": info.what_you_do,
+        "step_next": info.what_comes_next}))
+    covered: set[str] = set()
+    for number, item in enumerate(advice[: limits["tiers"]], start=1):
+        answer.tiers.append(item.tier)
+        answer.messages.append(tier_message(number, item))
+        found = directory.search(need_areas=situation.need_areas, tier=item.tier,
+                                 limit=limits["services_per_tier"], exclude_ids=answer.service_ids)
+        for service in found:
+            answer.service_ids.append(service.id)
+            covered.update(getattr(service, "need_areas", ()) or ())
+            answer.messages.append(service_message(service))
+        if not found:
+            area = situation.need_areas[0] if situation.need_areas else None
+            answer.messages.append(("utter_no_service", {
+                "need_label": need_label(area) if area else item.label.lower(),
+                "tier_name": item.label or item.tier}))
+            if area:
+                answer.unmet.append((area, item.tier))
+    for area in situation.need_areas:
+        if area not in covered and all(area != unmet for unmet, _ in answer.unmet):
+            answer.unmet.append((area, answer.tiers[0] if answer.tiers else "information"))
+    answer.messages.append(("utter_summary", summary_values(slots, situation, info.what_comes_next,
+                                                            answer, directory)))
+    return answer
+
+
+def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: str,
+                   answer: Answer, directory: Any) -> dict[str, str]:
+    """'What you told me' and 'what to do next', in the person's words where we can."""
+    wording = load("answer")
+    told = wording["told"].format(
+        who=wording["roles"][situation.role],
+        needs=need_labels(list(situation.need_areas)) or wording["no_needs"],
+        network=wording["network"][situation.network],
+        budget=wording["budget"].get(str(slots.get("has_budget")), wording["budget"]["unsure"]),
+    )
+    first = _first_service_text(answer, directory)
+    if first:
+        next_action = wording["next_action"].format(step_next=step_next, first_service=first)
+    else:
+        next_action = wording["next_action_no_service"].format(
+            step_next=step_next, council_phone=load_council().phone)
+    return {"told": told[0].upper() + told[1:], "next_action": next_action}
+
+
+def _first_service_text(answer: Answer, directory: Any) -> str | None:
+    for name, values in answer.messages:
+        if name == "utter_service":
+            return f"{values['name']} ({values['contact']})"
+    return None

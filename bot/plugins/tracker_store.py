@@ -1,0 +1,39 @@
+"""Rasa's SQL tracker store, pointed at the same database as the needs log (DATABASE_URL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+from bot.needs_log.db import default_database_url
+
+
+def sql_store_arguments(url: str) -> dict[str, Any]:
+    """DATABASE_URL split into SQLTrackerStore's keyword arguments (dialect, host, db, ...)."""
+    parsed = make_url(url)
+    arguments: dict[str, Any] = {
+        "dialect": parsed.drivername,
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+        "query": dict(parsed.query) or None,
+    }
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return arguments
+
+
+class WayfinderTrackerStore(SQLTrackerStore):
+    """Conversations are kept in DATABASE_URL (default: the project's SQLite file)."""
+
+    def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None,
+                 **kwargs: Any) -> None:
+        url = kwargs.pop("url", None) or default_database_url()
+        super().__init__(domain=domain, event_broker=event_broker, **sql_store_arguments(url))
