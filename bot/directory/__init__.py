@@ -1,0 +1,8 @@
+"""Local services directory in Open Referral UK (HSDS 3.0 UK profile) format."""
+
+from bot.directory.errors import DirectoryError, UnknownPlaceError
+from bot.directory.model import ServiceOption, UnmetNeed
+from bot.directory.search import Directory, default
+
+__all__ = ["Directory", "DirectoryError", "ServiceOption", "UnknownPlaceError", "UnmetNeed",
+           "default"]
