@@ -24,6 +24,8 @@ RETENTION_ENV = "WAYFINDER_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 365
 log = logging.getLogger(__name__)
 _PSEUDONYM = re.compile(rf"[0-9a-f]{{{privacy.PSEUDONYM_LENGTH}}}")
+_upgraded: set[str] = set()  # URLs migrated by this process (migrations run once per process)
+_upgrade_lock = threading.Lock()
 
 
 def retention_days() -> int:
@@ -63,7 +65,10 @@ class NeedsLog:
             if self._engine is None:
                 engine = make_engine(self.url)
                 if self.auto_upgrade:
-                    upgrade_engine(engine)
+                    with _upgrade_lock:
+                        if self.url not in _upgraded:
+                            upgrade_engine(engine)
+                            _upgraded.add(self.url)
                 self._engine = engine
             return self._engine
 
@@ -159,9 +164,10 @@ class NeedsLog:
 
     def record_safeguarding(self, sender_id: str, kinds: Iterable[str], event_key: str,
                             at: datetime | None = None) -> int:
-        """Kinds of concern (ids only, no free text); flags the contact for staff attention."""
+        """Kinds of concern (ids only, no free text); flags the contact for staff attention.
+        Safeguarding is never lost to a bad id: an unknown kind is stored as 'unspecified'."""
         contact_id = self._contact(sender_id)
-        kind_ids = v.ids(kinds, v.safeguarding_kind) or ["unspecified"]
+        kind_ids = v.ids(_known_kinds(kinds), v.safeguarding_kind) or ["unspecified"]
         key = v.event_key(event_key)
         when = v.utc_naive(at)
         with self.uow() as uow:
@@ -227,6 +233,20 @@ class NeedsLog:
             counts["events"] = purge_tracker(uow.connection, cutoff)
             uow.commit()
         return counts
+
+
+def _known_kinds(kinds: Iterable[str] | str) -> list[str]:
+    """Known safeguarding kinds; anything else becomes 'unspecified' (logged, never stored)."""
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    known = []
+    for kind in kinds:
+        try:
+            known.append(v.safeguarding_kind(kind))
+        except ValueError:
+            log.warning("safeguarding: an unknown kind id was recorded as 'unspecified'")
+            known.append("unspecified")
+    return known
 
 
 def _checked_pseudonym(value: object) -> str:
