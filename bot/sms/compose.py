@@ -27,8 +27,10 @@ class Inbound:
 def clean_inbound(body: str, limit: int = MAX_INBOUND_CHARS) -> Inbound:
     """NFC, no control or invisible characters, trimmed; over limit cut at a word boundary."""
     text = unicodedata.normalize("NFC", body.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cs", "Co", "Cn"})
-    text = _CONTROL.sub(" ", text).replace("\ufeff", "").strip()
+    # Surrogates, private-use, unassigned and invisible format characters (bidi overrides,
+    # zero-width joiners, tags) are dropped; control characters become spaces.
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cs", "Co", "Cn", "Cf"})
+    text = _CONTROL.sub(" ", text).strip()
     if len(text) <= limit:
         return Inbound(text, False)
     cut = text[:limit]
