@@ -25,6 +25,14 @@ import requests
 from twilio.request_validator import RequestValidator
 
 WEBHOOK_PATH = "/webhooks/twilio/webhook"
+TOKEN = "test-auth-token"
+PHONE = "+447700900001"
+ROLE_BUTTONS = [  # the first question of the journey, as the lead's domain offers it
+    {"title": "Myself", "payload": "/i_am_self"},
+    {"title": "Someone I care for", "payload": "/i_am_carer"},
+    {"title": "I’m staff helping a caller", "payload": "/i_am_staff"},
+]
+WHO_FOR = [{"text": "Who is the help for?", "buttons": ROLE_BUTTONS}]
 _sids = itertools.count(1)
 
 
@@ -269,3 +277,81 @@ def twiml_messages(xml: str) -> list[str]:
     root = ET.fromstring(xml)
     assert root.tag == "Response", xml
     return [(m.text or "") for m in root.findall("Message")]
+
+
+@dataclass
+class FakeStore:
+    """The three needs-log calls the channel makes, in memory."""
+
+    claimed: set[tuple[str, str]] = field(default_factory=set)
+    opted_out: dict[str, bool] = field(default_factory=dict)
+    broken: bool = False
+    calls: int = 0
+
+    def claim_inbound_message(self, channel: str, message_id: str) -> bool:
+        self.calls += 1
+        if self.broken:
+            raise ConnectionError("database down")
+        if (channel, message_id) in self.claimed:
+            return False
+        self.claimed.add((channel, message_id))
+        return True
+
+    def set_sms_opt_out(self, pseudonym: str, opted_out: bool) -> None:
+        self.calls += 1
+        if self.broken:
+            raise ConnectionError("database down")
+        self.opted_out[pseudonym] = opted_out
+
+    def is_sms_opted_out(self, pseudonym: str) -> bool:
+        self.calls += 1
+        if self.broken:
+            raise ConnectionError("database down")
+        return self.opted_out.get(pseudonym, False)
+
+
+class Clock:
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Harness:
+    """A channel served on loopback with a scripted bot and an in-memory store behind it."""
+
+    url: str
+    bot: ScriptedBot
+    store: FakeStore
+    channel: object
+
+    def send(self, body: str, phone: str = PHONE, **extra: str) -> requests.Response:
+        """Posts one signed inbound SMS."""
+        return post_signed(self.url, sms_params(body, phone=phone, **extra), TOKEN)
+
+    def say(self, body: str, phone: str = PHONE, **extra: str) -> list[str]:
+        """Posts one signed inbound SMS and returns the texts the phone would show."""
+        answer = self.send(body, phone, **extra)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/xml")
+        return twiml_messages(answer.text)
+
+
+@contextmanager
+def harness(bot: ScriptedBot | None = None, store: FakeStore | None = None,
+            clock: Clock | None = None, memory: object | None = None,
+            **settings: object) -> Iterator[Harness]:
+    """TwilioSMSInput(auth token TOKEN, **settings) served with bot and store behind it."""
+    import uuid
+
+    from bot.channels.twilio_sms import TwilioSettings, TwilioSMSInput
+
+    bot = bot or ScriptedBot()
+    store = store or FakeStore()
+    channel = TwilioSMSInput(TwilioSettings(auth_token=TOKEN, **settings),  # type: ignore[arg-type]
+                             store=store, memory=memory, clock=clock or Clock())  # type: ignore[arg-type]
+    app = build_app(channel, bot, f"sms_{uuid.uuid4().hex[:10]}")
+    with serve_sanic(app) as url:
+        yield Harness(url, bot, store, channel)

@@ -3,119 +3,53 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pytest
 import requests
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+try:  # tests/ may or may not be a package
+    from tests.fake_twilio import (
+        PHONE,
+        ROLE_BUTTONS,
+        TOKEN,
+        WEBHOOK_PATH,
+        WHO_FOR,
+        Clock,
+        FakeStore,
+        ScriptedBot,
+        harness,
+        post_signed,
+        sign_form,
+        sms_params,
+        twiml_messages,
+    )
+except ImportError:  # pragma: no cover
+    from fake_twilio import (  # type: ignore[no-redef]
+        PHONE,
+        ROLE_BUTTONS,
+        TOKEN,
+        WEBHOOK_PATH,
+        WHO_FOR,
+        Clock,
+        FakeStore,
+        ScriptedBot,
+        harness,
+        post_signed,
+        sign_form,
+        sms_params,
+        twiml_messages,
+    )
 
-from fake_twilio import (  # noqa: E402
-    WEBHOOK_PATH,
-    ScriptedBot,
-    build_app,
-    post_signed,
-    serve_sanic,
-    sign_form,
-    sms_params,
-    twiml_messages,
-)
-
-from bot.channels.twilio_sms import TwilioSettings, TwilioSMSInput  # noqa: E402
-from bot.council import load_council  # noqa: E402
-from bot.sms.gsm7 import is_gsm7, septets  # noqa: E402
-from bot.sms.memory import ConversationMemory  # noqa: E402
-from bot.sms.wording import load_wording  # noqa: E402
-
-TOKEN = "test-auth-token"
-PHONE = "+447700900001"
-ROLE_BUTTONS = [
-    {"title": "Myself", "payload": "/i_am_self"},
-    {"title": "Someone I care for", "payload": "/i_am_carer"},
-    {"title": "I’m staff helping a caller", "payload": "/i_am_staff"},
-]
-WHO_FOR = [{"text": "Who is the help for?", "buttons": ROLE_BUTTONS}]
-
-
-@dataclass
-class FakeStore:
-    """The three needs-log calls the channel makes, in memory."""
-
-    claimed: set[tuple[str, str]] = field(default_factory=set)
-    opted_out: dict[str, bool] = field(default_factory=dict)
-    broken: bool = False
-    calls: int = 0
-
-    def claim_inbound_message(self, channel: str, message_id: str) -> bool:
-        self.calls += 1
-        if self.broken:
-            raise ConnectionError("database down")
-        if (channel, message_id) in self.claimed:
-            return False
-        self.claimed.add((channel, message_id))
-        return True
-
-    def set_sms_opt_out(self, pseudonym: str, opted_out: bool) -> None:
-        self.calls += 1
-        if self.broken:
-            raise ConnectionError("database down")
-        self.opted_out[pseudonym] = opted_out
-
-    def is_sms_opted_out(self, pseudonym: str) -> bool:
-        self.calls += 1
-        if self.broken:
-            raise ConnectionError("database down")
-        return self.opted_out.get(pseudonym, False)
-
-
-class Clock:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from bot.council import load_council
+from bot.sms.gsm7 import is_gsm7, septets
+from bot.sms.memory import ConversationMemory
+from bot.sms.wording import load_wording
 
 
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WAYFINDER_SECRET", "channel-test-secret-0123456789")
-
-
-@dataclass
-class Harness:
-    url: str
-    bot: ScriptedBot
-    store: FakeStore
-    channel: TwilioSMSInput
-
-    def send(self, body: str, phone: str = PHONE, **extra: str) -> requests.Response:
-        return post_signed(self.url, sms_params(body, phone=phone, **extra), TOKEN)
-
-    def say(self, body: str, phone: str = PHONE, **extra: str) -> list[str]:
-        answer = self.send(body, phone, **extra)
-        assert answer.status_code == 200, answer.text
-        assert answer.headers["content-type"].startswith("text/xml")
-        return twiml_messages(answer.text)
-
-
-@contextmanager
-def harness(bot: ScriptedBot | None = None, store: FakeStore | None = None,
-            clock: Clock | None = None, memory: ConversationMemory | None = None,
-            **settings: object) -> Iterator[Harness]:
-    bot = bot or ScriptedBot()
-    store = store or FakeStore()
-    channel = TwilioSMSInput(TwilioSettings(auth_token=TOKEN, **settings), store=store,
-                             memory=memory, clock=clock or Clock())
-    app = build_app(channel, bot, f"sms_{uuid.uuid4().hex[:10]}")
-    with serve_sanic(app) as url:
-        yield Harness(url, bot, store, channel)
 
 
 def test_a_signed_text_reaches_rasa_under_a_pseudonym_and_the_reply_is_twiml() -> None:
