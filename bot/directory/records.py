@@ -143,6 +143,7 @@ def parse_listing(record: dict[str, Any]) -> Listing:
         (_text(c.get("option"), 200), _amount(c.get("amount")),
          _text(c.get("amount_description"), 200))
         for c in _dicts(record.get("cost_options"))
+        if c.get("amount") is None or _amount(c.get("amount")) is not None
     )
     schedules = tuple(s for s in (parse_schedule(r) for r in _dicts(record.get("schedules"))) if s)
     return Listing(
