@@ -1,0 +1,104 @@
+"""Loads the safeguarding data files (data/safeguarding/*.yml): kinds, contacts, word lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJECT_ROOT / "data" / "safeguarding"
+
+# The risk kinds every part of Wayfinder agrees on (ids of data/patterns/risk.yml).
+KINDS: tuple[str, ...] = (
+    "immediate_danger",
+    "medical_emergency",
+    "suicide_self_harm",
+    "mental_health_crisis",
+    "domestic_abuse",
+    "physical_abuse",
+    "financial_abuse",
+    "neglect",
+    "sexual_abuse",
+    "child_at_risk",
+    "unspecified_risk",
+)
+FALLBACK_KIND = "unspecified_risk"
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists detection uses around the risk phrases."""
+
+    negation_cues: frozenset[str]
+    no_as_answer_before: frozenset[str]
+    doubt_after: frozenset[str]
+    window: int
+    clause_breaks: frozenset[str]
+    scope_breaks: frozenset[str]
+    child_words: frozenset[str]
+    child_pairs: tuple[tuple[str, ...], ...]
+    adult_age: int
+    child_applies_to: frozenset[str]
+
+
+def _read(name: str) -> dict[str, Any]:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: expected a mapping")
+    return data
+
+
+def _words(values: Any) -> frozenset[str]:
+    return frozenset(str(value).lower() for value in values or ())
+
+
+@lru_cache(maxsize=1)
+def kind_contacts() -> dict[str, tuple[str, ...]]:
+    """Kind id -> urgent contact ids, kinds in order of urgency (most urgent first)."""
+    kinds = _read("kinds.yml").get("kinds") or {}
+    table = {str(kind): tuple(str(c) for c in contacts) for kind, contacts in kinds.items()}
+    missing = set(KINDS) - set(table)
+    unknown = set(table) - set(KINDS)
+    if missing or unknown:
+        raise ValueError(f"kinds.yml: missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return table
+
+
+@lru_cache(maxsize=1)
+def contact_sources() -> dict[str, str]:
+    """Contact id -> where its number lives in the council file ("national.x" or a field)."""
+    return {str(k): str(v) for k, v in (_read("kinds.yml").get("contacts") or {}).items()}
+
+
+def kinds_by_urgency(kinds: Any) -> tuple[str, ...]:
+    """The given kind ids, known ones only, without repeats, most urgent first."""
+    order = list(kind_contacts())
+    wanted = {str(kind) for kind in kinds or ()}
+    return tuple(kind for kind in order if kind in wanted)
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> WordLists:
+    """The negation and child word lists from words.yml."""
+    data = _read("words.yml")
+    negation = data.get("negation") or {}
+    children = data.get("children") or {}
+    return WordLists(
+        negation_cues=_words(negation.get("cues")),
+        no_as_answer_before=_words(negation.get("no_as_answer_before")),
+        doubt_after=_words(negation.get("doubt_after")),
+        window=int(negation.get("window", 5)),
+        clause_breaks=_words(negation.get("clause_breaks")),
+        scope_breaks=_words(negation.get("scope_breaks")),
+        child_words=_words(children.get("words")),
+        child_pairs=tuple(
+            tuple(str(w).lower() for w in pair) for pair in children.get("pairs") or ()
+        ),
+        adult_age=int(children.get("adult_age", 18)),
+        child_applies_to=_words(children.get("applies_to")),
+    )
