@@ -237,7 +237,9 @@ class NeedsLog:
 
 def _known_kinds(kinds: Iterable[str] | str) -> list[str]:
     """Known safeguarding kinds; anything else becomes 'unspecified' (logged, never stored)."""
-    if isinstance(kinds, str):
+    if kinds is None:
+        kinds = []
+    elif isinstance(kinds, str):
         kinds = [kinds]
     known = []
     for kind in kinds:
