@@ -1,8 +1,9 @@
 """Database fixtures for the needs-log tests: every test runs on SQLite AND PostgreSQL.
 
 Use with `from tests.db_fixtures import *  # noqa: F403` (or `from db_fixtures import *`).
-PostgreSQL comes from WAYFINDER_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test); each test session
-gets its own schema, dropped at the end. If PostgreSQL is down the PostgreSQL tests FAIL (no skip).
+PostgreSQL comes from WAYFINDER_TEST_POSTGRES_URL (default
+postgresql://postgres@127.0.0.1:5432/test); each test session gets its own schema, dropped at
+the end. If PostgreSQL is down the PostgreSQL tests FAIL (no skip).
 """
 
 from __future__ import annotations

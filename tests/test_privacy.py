@@ -49,7 +49,8 @@ def test_bad_values_are_rejected(bad):
         pseudonym(bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("odd", ["\udcff lone surrogate", "emoji 🙂", "\x00nul", "ｆｕｌｌ", "x" * 100_000])
+@pytest.mark.parametrize("odd", ["\udcff lone surrogate", "emoji 🙂", "\x00nul", "ｆｕｌｌ",
+                                 "x" * 100_000])
 def test_odd_unicode_and_huge_values_work(odd):
     assert len(pseudonym(odd)) == 32
 
