@@ -342,16 +342,18 @@ class Harness:
 @contextmanager
 def harness(bot: ScriptedBot | None = None, store: FakeStore | None = None,
             clock: Clock | None = None, memory: object | None = None,
+            channel_class: type | None = None, token: str = TOKEN,
             **settings: object) -> Iterator[Harness]:
-    """TwilioSMSInput(auth token TOKEN, **settings) served with bot and store behind it."""
+    """TwilioSMSInput(auth token, **settings) served with bot and store behind it."""
     import uuid
 
     from bot.channels.twilio_sms import TwilioSettings, TwilioSMSInput
 
     bot = bot or ScriptedBot()
     store = store or FakeStore()
-    channel = TwilioSMSInput(TwilioSettings(auth_token=TOKEN, **settings),  # type: ignore[arg-type]
-                             store=store, memory=memory, clock=clock or Clock())  # type: ignore[arg-type]
+    channel = (channel_class or TwilioSMSInput)(
+        TwilioSettings(auth_token=token, **settings),  # type: ignore[arg-type]
+        store=store, memory=memory, clock=clock or Clock())
     app = build_app(channel, bot, f"sms_{uuid.uuid4().hex[:10]}")
     with serve_sanic(app) as url:
         yield Harness(url, bot, store, channel)

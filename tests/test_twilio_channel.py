@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -352,12 +353,19 @@ def test_undecodable_or_oversized_requests_get_a_clean_4xx(body: bytes, content_
 
 
 def test_signed_but_incomplete_or_non_form_requests_get_a_clean_4xx() -> None:
+    json_body = '{"Body": "hi"}'
+    query = "?bodySHA256=" + hashlib.sha256(json_body.encode()).hexdigest()
     with harness() as h:
         no_from = post_signed(h.url, {"MessageSid": "SMx", "Body": "hi"}, TOKEN)
-        body, headers = sign_form(h.url + WEBHOOK_PATH, {}, TOKEN)
-        as_json = requests.post(h.url + WEBHOOK_PATH, data=b"{}", timeout=10,
-                                headers={**headers, "Content-Type": "application/json"})
-    assert no_from.status_code == 400 and as_json.status_code == 415
+        _, headers = sign_form(h.url + WEBHOOK_PATH + query, {}, TOKEN)
+        json_headers = {**headers, "Content-Type": "application/json"}
+        as_json = requests.post(h.url + WEBHOOK_PATH + query, data=json_body.encode(),
+                                timeout=10, headers=json_headers)
+        unhashed = requests.post(h.url + WEBHOOK_PATH, data=json_body.encode(), timeout=10,
+                                 headers=json_headers)
+    assert no_from.status_code == 400
+    assert as_json.status_code == 415  # signed, but an SMS webhook is always a form
+    assert unhashed.status_code == 403  # a JSON body can only be signed via bodySHA256
     assert h.bot.received == []
 
 

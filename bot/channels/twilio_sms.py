@@ -171,11 +171,17 @@ class TwilioSMSInput(InputChannel):
         return f"{url}?{request.query_string}" if request.query_string else url
 
     @staticmethod
-    def parse_form(request: Request) -> RequestParameters | None:
-        """The POST form as multi-valued params ({} if not a form), None if it cannot be decoded."""
+    def is_form(request: Request) -> bool:
+        return (request.content_type or "").lower().startswith(FORM_TYPE)
+
+    def parse_form(self, request: Request) -> RequestParameters | str | None:
+        """The POST form as multi-valued params, None if it cannot be decoded.
+
+        A body that is not a form is returned as text, so that Twilio's bodySHA256 check applies.
+        """
+        if not self.is_form(request):
+            return (request.body or b"").decode("utf-8", errors="replace")
         params = RequestParameters()
-        if not (request.content_type or "").lower().startswith(FORM_TYPE):
-            return params
         try:
             text = request.body.decode("utf-8")
             pairs = parse_qsl(text, keep_blank_values=True, errors="strict",
@@ -186,11 +192,18 @@ class TwilioSMSInput(InputChannel):
             params.setdefault(key, []).append(value)
         return params
 
-    def is_signed_by_twilio(self, request: Request, params: RequestParameters, sig: str) -> bool:
+    def is_signed_by_twilio(self, request: Request, params: RequestParameters | str,
+                            sig: str) -> bool:
         """RequestValidator over the public URL and every posted parameter."""
         if self.validator is None:
             return False
-        return bool(self.validator.validate(self.public_url(request), params, sig))
+        url = self.public_url(request)
+        if isinstance(params, str) and "bodySHA256=" not in url:
+            return False  # a non-form body is only ever signed through its bodySHA256
+        try:
+            return bool(self.validator.validate(url, params, sig))
+        except (TypeError, ValueError, UnicodeError):
+            return False
 
     # ---- replies --------------------------------------------------------------------------
     @staticmethod
@@ -362,7 +375,7 @@ class TwilioSMSInput(InputChannel):
                 return response.text("Bad form encoding", status=400)
             if not self.is_signed_by_twilio(request, params, signature):
                 return response.text("Forbidden", status=403)
-            if not (request.content_type or "").lower().startswith(FORM_TYPE):
+            if isinstance(params, str):
                 return response.text("Expected a form-encoded Twilio webhook", status=415)
             try:
                 return await self.handle(request, params, on_new_message)
