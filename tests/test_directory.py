@@ -205,3 +205,20 @@ def test_odd_places_are_refused_cleanly(directory: Directory, place: str) -> Non
         return
     with pytest.raises(UnknownPlaceError):
         directory.search(postcode_district=place, tier="peer")
+
+
+def test_option_text_fits_the_channel(directory: Directory) -> None:
+    from bot.directory import option_text
+
+    found = directory.search(tier="professional", need_areas="community_access", limit=20,
+                             today=TODAY)
+    stale = next(o for o in found if o.name == "Clear Choices Support Planning")
+    web = option_text(stale, "web")
+    assert web.splitlines()[0].startswith("**Clear Choices Support Planning**: Independent")
+    assert "Phone: 0113 496 0" in web and "Cost: £40 per hour." in web
+    assert web.splitlines()[-1] == "(last checked March 2024)"
+    front = next(o for o in found if o.name == "Adult Social Care Front Door")
+    assert "On the council's approved list." in option_text(front)
+    assert "last checked" not in option_text(front)
+    sms = option_text(front, "sms")
+    assert sms == "Adult Social Care Front Door, 0306 999 0100, Free" and len(sms) <= 160

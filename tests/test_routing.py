@@ -174,3 +174,13 @@ def test_step_wording_names_the_ways_to_hold_a_budget() -> None:
 def test_bad_step_numbers_are_refused(step: object) -> None:
     with pytest.raises(ValueError):
         sds_step_info(step)  # type: ignore[arg-type]
+
+
+def test_rule_wording_is_plain() -> None:
+    texts = [rule.reason for rule in RULES.rules]
+    texts += [t for tier in RULES.tiers.values() for t in (tier.strengths, tier.weaknesses)]
+    for text in texts:
+        for sentence in text.replace("?", ".").split(". "):
+            assert len(sentence.split()) <= 25, f"long sentence: {sentence}"
+    assert "hold your money for you (an Individual Service Fund)" in " ".join(texts)
+    assert "personal budget (money from the council for your support)" in " ".join(texts)

@@ -2,7 +2,8 @@
 
 from bot.directory.errors import DirectoryError, UnknownPlaceError
 from bot.directory.model import ServiceOption, UnmetNeed
+from bot.directory.present import option_text
 from bot.directory.search import Directory, default
 
 __all__ = ["Directory", "DirectoryError", "ServiceOption", "UnknownPlaceError", "UnmetNeed",
-           "default"]
+           "default", "option_text"]
