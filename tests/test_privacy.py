@@ -17,6 +17,12 @@ from bot.privacy import normalise_uk_phone, pseudonym
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _test_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real data/local/secret from a test."""
+    monkeypatch.setenv("WAYFINDER_SECRET", "test-secret-for-wayfinder-tests-0123456789")
+
+
 def test_same_value_same_pseudonym_and_never_the_value(monkeypatch):
     monkeypatch.setenv("WAYFINDER_SECRET", "a-long-enough-secret-value-1")
     first = pseudonym("+447700900123")

@@ -215,7 +215,7 @@ class NeedsLog:
         contact_ids = [privacy.pseudonym(x) for x in tracker_ids]
         with self.uow() as uow:
             deleted = uow.repo.erase_contacts(contact_ids)
-            deleted += uow.repo.erase_opt_outs([privacy.pseudonym(x) for x in raw_ids])
+            deleted += uow.repo.erase_opt_outs(tracker_ids)  # keyed by pseudonym(phone)
             deleted += erase_tracker(uow.connection, tracker_ids)
             uow.commit()
         log.info("erased %d rows for one sender on request", deleted)
