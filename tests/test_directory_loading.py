@@ -206,3 +206,18 @@ def test_odd_but_schema_valid_values_do_not_crash(tmp_path: Path) -> None:
     assert option.distance_km is None and option.last_checked_note is None
     assert option.open_now is None and option.opening_text == "Ask them when they are open"
     assert option.cost_text == "Ask them about the cost" and not option.is_free
+
+
+def test_a_council_swaps_in_its_own_directory_by_setting_one_variable(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from bot.directory import search
+
+    path = _write(tmp_path, json.dumps(SAMPLE[:7]))
+    monkeypatch.setenv("WAYFINDER_DIRECTORY", str(path))
+    search.default.cache_clear()
+    try:
+        assert len(search.default()) == 7
+    finally:
+        search.default.cache_clear()
+    monkeypatch.delenv("WAYFINDER_DIRECTORY")
+    assert len(search.default()) == len(SAMPLE)

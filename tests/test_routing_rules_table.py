@@ -107,3 +107,18 @@ def test_a_council_can_change_the_table_without_code(tmp_path: Path) -> None:
     advice = route(Situation(), load_rules(path))
     assert [a.tier for a in advice] == ["peer", "information"]
     assert advice[0].reason == "Northmoor peer groups meet every week."
+
+
+def test_rules_file_can_be_chosen_by_environment(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    data = copy.deepcopy(GOOD)
+    _row(data, "own_capacity")["reason"] = "Chosen by the council."
+    path = tmp_path / "council_rules.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setenv("WAYFINDER_RULES_FILE", str(path))
+    assert _row_reason(load_rules(), "own_capacity") == "Chosen by the council."
+    monkeypatch.delenv("WAYFINDER_RULES_FILE")
+    assert _row_reason(load_rules(), "own_capacity").startswith("You know your own life best.")
+
+
+def _row_reason(table, rule_id: str) -> str:  # noqa: ANN001
+    return next(r.reason for r in table.rules if r.id == rule_id)

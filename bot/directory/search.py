@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -256,5 +257,9 @@ def _join(items: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def default() -> Directory:
-    """The sample Northmoor directory (data/directory/northmoor_services.json), loaded once."""
+    """The council's directory, loaded once: WAYFINDER_DIRECTORY (an ORUK file path or API base
+    URL) if set, else the Northmoor sample (data/directory/northmoor_services.json)."""
+    chosen = os.environ.get("WAYFINDER_DIRECTORY", "").strip()
+    if chosen:
+        return Directory.load(chosen, cache_dir=os.environ.get("WAYFINDER_DIRECTORY_CACHE") or None)
     return Directory.load(DEFAULT_SAMPLE, strict=True)

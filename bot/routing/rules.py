@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,8 +228,8 @@ def parse_rules(data: Any, source: str = "") -> RulesTable:
 
 
 def load_rules(path: str | Path | None = None) -> RulesTable:
-    """Loads and validates a rules table (default data/routing/rules.yml)."""
-    chosen = Path(path) if path is not None else DEFAULT_RULES_PATH
+    """Loads and validates a rules table: path, else WAYFINDER_RULES_FILE, else the shipped one."""
+    chosen = Path(path or os.environ.get("WAYFINDER_RULES_FILE") or DEFAULT_RULES_PATH)
     try:
         if chosen.stat().st_size > MAX_FILE_BYTES:
             raise RulesError(f"{chosen.name}: the rules file is too big")
