@@ -22,7 +22,7 @@ def bar_chart(title: str, rows: Sequence[tuple[str, object]], suppressed_text: s
     top = max(values, default=0) or 1
     height = ROW_HEIGHT * max(len(rows), 1) + 10
     width = LABEL_WIDTH + BAR_WIDTH + 70
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+    parts = [f'<svg role="img" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}">'
              f"<title>{escape(title)}</title>"]
     for i, (label, cell) in enumerate(rows):
@@ -49,7 +49,7 @@ def column_chart(title: str, categories: Sequence[str], series: Sequence[tuple[s
     width = max(360, 60 + group * len(categories) + 20)
     height = plot_height + 90
     top = max((_value(v) or 0 for _, values in series for v in values), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+    parts = [f'<svg role="img" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}">'
              f"<title>{escape(title)}</title>",
              f'<line x1="50" y1="{plot_height + 10}" x2="{width - 10}" y2="{plot_height + 10}" '
