@@ -87,3 +87,22 @@ def test_out_of_range_numbers() -> None:
     assert out_of_range_number("7", WHO) and out_of_range_number("0", WHO)
     assert not out_of_range_number("3", WHO) and not out_of_range_number("seven dwarfs", WHO)
     assert not out_of_range_number("7", [])
+
+
+def test_a_title_that_starts_with_its_own_number_is_not_numbered_twice() -> None:
+    options = options_from_buttons([{"title": "1 Finding out the money", "payload": "/s1"},
+                                    {"title": "2 Making a support plan", "payload": "/s2"},
+                                    {"title": "7 Checking how it works", "payload": "/s7"}])
+    assert [o.title for o in options] == ["Finding out the money", "Making a support plan",
+                                          "7 Checking how it works"]  # 7 is not its number
+    assert render_options(options).startswith("Reply 1 for Finding out the money, 2 for Making")
+    assert match_reply("making a support plan", options) == options[1]
+
+
+def test_titles_with_commas_are_kept_apart_with_semicolons() -> None:
+    options = options_from_buttons([{"title": "No one, or hardly anyone", "payload": "/n"},
+                                    {"title": "Some help, but there are gaps", "payload": "/s"},
+                                    {"title": "A lot, we mostly manage", "payload": "/a"}])
+    assert render_options(options) == ("Reply 1 for No one, or hardly anyone; 2 for Some help, "
+                                       "but there are gaps; or 3 for A lot, we mostly manage.")
+    assert match_reply("some help", options) == options[1]

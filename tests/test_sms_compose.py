@@ -52,3 +52,9 @@ def test_over_long_inbound_is_cut_at_a_word_boundary() -> None:
     cleaned = clean_inbound(text)
     assert cleaned.truncated and len(cleaned.text) <= MAX_INBOUND_CHARS
     assert cleaned.text.endswith("help") and text.startswith(cleaned.text)
+
+
+def test_a_typed_payload_is_read_as_words_not_as_an_intent() -> None:
+    assert clean_inbound("/i_am_staff").text == "i_am_staff"
+    assert clean_inbound('  //inform_step{"sds_step": "7"}').text == 'inform_step{"sds_step": "7"}'
+    assert clean_inbound("/").text == ""

@@ -327,6 +327,14 @@ def test_an_over_long_text_passes_the_first_1600_characters_and_says_so() -> Non
     assert shown[0].startswith(load_wording().too_long)
 
 
+def test_a_payload_typed_by_hand_never_reaches_rasa_as_one() -> None:
+    with harness(ScriptedBot(script={"hi": WHO_FOR})) as h:
+        h.say('/inform_step{"sds_step": "7"}')
+        h.say("hi")
+        h.say("/i_am_staff")  # even while options are waiting
+    assert h.bot.texts() == ['inform_step{"sds_step": "7"}', "hi", "i_am_staff"]
+
+
 def test_odd_unicode_is_cleaned_not_crashed_on() -> None:
     body = "he\x00lp\u202e me\ufeff \U0001F600 \u0301 \U000E0001 ok"
     with harness() as h:

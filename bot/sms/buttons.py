@@ -26,6 +26,9 @@ class OptionsWording:
     item: str = "{number} for {title}"
     separator: str = ", "
     last_separator: str = " or "
+    # When a title has its own comma ("Some help, but there are gaps"), these keep items apart.
+    separator_with_commas: str = "; "
+    last_separator_with_commas: str = "; or "
 
 
 NUMBER_WORDS: dict[str, int] = {
@@ -42,14 +45,20 @@ _NUMBER_REPLY = re.compile(r"^(?:(?:number|option)\s*)?#?\s*\(?\s*([0-9]{1,2}|[a
 _WORD = re.compile(r"[a-z0-9']+")
 
 
+def _without_own_number(title: str, number: int) -> str:
+    """'2 Making a plan' as option 2 is shown as 'Making a plan' (no '2 for 2 Making...')."""
+    match = re.match(rf"^\(?{number}\s*[.):-]?\s+(\S.*)$", title)
+    return match.group(1) if match else title
+
+
 def options_from_buttons(buttons: Iterable[Mapping[str, object]] | None) -> list[Option]:
     """Rasa button dicts ({'title', 'payload'}) to Options, skipping ones without a title."""
     options: list[Option] = []
     for button in buttons or ():
-        title = str(button.get("title") or "").strip()
+        title = normalise(str(button.get("title") or ""))
         payload = str(button.get("payload") or title).strip()
         if title:
-            options.append(Option(title=normalise(title), payload=payload))
+            options.append(Option(_without_own_number(title, len(options) + 1), payload))
     return options
 
 
@@ -58,10 +67,10 @@ def render_options(options: Sequence[Option], wording: OptionsWording = OptionsW
     if not options:
         return ""
     items = [wording.item.format(number=n, title=o.title) for n, o in enumerate(options, 1)]
-    if len(items) == 1:
-        joined = items[0]
-    else:
-        joined = wording.separator.join(items[:-1]) + wording.last_separator + items[-1]
+    commas = any("," in o.title for o in options)
+    separator = wording.separator_with_commas if commas else wording.separator
+    last = wording.last_separator_with_commas if commas else wording.last_separator
+    joined = items[0] if len(items) == 1 else separator.join(items[:-1]) + last + items[-1]
     return normalise(wording.intro.format(items=joined))
 
 

@@ -31,6 +31,9 @@ def clean_inbound(body: str, limit: int = MAX_INBOUND_CHARS) -> Inbound:
     # zero-width joiners, tags) are dropped; control characters become spaces.
     text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cs", "Co", "Cn", "Cf"})
     text = _CONTROL.sub(" ", text).strip()
+    # A leading "/" would make Rasa read the text as an intent payload ("/i_am_staff"); on SMS
+    # only the channel itself turns a numbered answer into a payload.
+    text = text.lstrip("/").strip()
     if len(text) <= limit:
         return Inbound(text, False)
     cut = text[:limit]

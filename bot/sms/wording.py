@@ -74,6 +74,10 @@ def parse_wording(data: dict[str, Any], council: Council) -> SmsWording:
         item=str(raw_options.get("item", defaults.item)),
         separator=str(raw_options.get("separator", defaults.separator)),
         last_separator=str(raw_options.get("last_separator", defaults.last_separator)),
+        separator_with_commas=str(raw_options.get("separator_with_commas",
+                                                  defaults.separator_with_commas)),
+        last_separator_with_commas=str(raw_options.get("last_separator_with_commas",
+                                                       defaults.last_separator_with_commas)),
     )
     if "{items}" not in options.intro or "{number}" not in options.item:
         raise WordingError("sms wording: options need {items} in intro and {number} in item")
