@@ -8,6 +8,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.directory import Directory
+from bot.directory import default as default_directory
 from bot.needs_log import NeedsLog
 
 log = logging.getLogger(__name__)
@@ -19,11 +21,9 @@ def needs_log() -> NeedsLog:
     return NeedsLog()
 
 
-@lru_cache(maxsize=1)
-def directory() -> Any:
-    from bot.directory import Directory
-
-    return Directory.default()
+def directory() -> Directory:
+    """The council's services directory (WAYFINDER_DIRECTORY, else the sample); loaded once."""
+    return default_directory()
 
 
 def channel_of(tracker: Tracker) -> str:

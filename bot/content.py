@@ -8,7 +8,10 @@ from typing import Any
 
 import yaml
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "data" / "content"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CONTENT_DIR = DATA_DIR / "content"
+# One list of need-area names for the whole product: the directory's wording file.
+NEED_LABELS_FILE = DATA_DIR / "directory" / "wording.yml"
 
 
 @lru_cache(maxsize=32)
@@ -18,13 +21,19 @@ def load(name: str) -> Any:
         return yaml.safe_load(handle)
 
 
+@lru_cache(maxsize=1)
+def _need_labels() -> dict[str, str]:
+    with NEED_LABELS_FILE.open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle)["need_area_labels"])
+
+
 def need_label(area: str) -> str:
-    """Plain-English name of a need area id ('nutrition' -> 'eating and drinking')."""
-    return str(load("need_areas").get(area, area.replace("_", " ")))
+    """Plain-English name of a need area id ('nutrition' -> 'food and meals')."""
+    return str(_need_labels().get(area, area.replace("_", " ")))
 
 
 def need_labels(areas: list[str] | tuple[str, ...]) -> str:
-    """'washing and keeping clean, eating and drinking and getting out and about'."""
+    """'washing and bathing, food and meals and getting out and about'."""
     labels = [need_label(area) for area in areas]
     if len(labels) <= 1:
         return "".join(labels)

@@ -1,0 +1,21 @@
+"""Shared test set-up: a fixed pseudonym key and no writes to the real project database."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+os.environ.setdefault("WAYFINDER_SECRET", "test-secret-not-for-production")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# No test may write to the project's own database (data/local/): default to a throw-away file.
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='wayfinder-')}/t.db")
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path) -> str:
+    """A fresh SQLite database file for one test."""
+    return f"sqlite:///{tmp_path / 'wayfinder-test.db'}"

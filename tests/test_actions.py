@@ -1,0 +1,171 @@
+"""Custom actions: what the person is sent and what the needs log stores."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+import actions.services as services
+from actions.form_validation import ValidateGuideForm, ValidateSlotMappings
+from actions.navigation import ActionChangeAnswer, ActionGoBack, ActionRecordStop
+from actions.recommend import ActionMoreOptions, ActionNoneFit, ActionRecommend
+from actions.safeguarding import ActionRecordSafeguarding
+from bot.needs_log import NeedsLog
+from bot.privacy import pseudonym
+from tests.action_fixtures import DOMAIN, make_tracker, responses, run
+
+CARER = {"person_role": "carer", "what_matters": "mum can't wash and I'm exhausted",
+         "need_areas": ["personal_hygiene", "carer_support"], "network": "some",
+         "has_budget": "no", "sds_step": 1, "risk_check": False}
+
+
+@pytest.fixture()
+def log(sqlite_url, monkeypatch) -> NeedsLog:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    services.needs_log.cache_clear()
+    needs = services.needs_log()
+    yield needs
+    needs.dispose()
+    services.needs_log.cache_clear()
+
+
+def rows(log: NeedsLog, sql: str) -> list[tuple]:
+    with log.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
+
+
+def test_recommendation_shows_step_tiers_places_and_summary(log):
+    messages, events = run(ActionRecommend(), make_tracker(CARER))
+    sent = responses(messages)
+    assert sent[0] == "utter_where_you_are" and messages[0]["step_number"] == 1
+    assert "utter_tier" in sent and "utter_service" in sent
+    assert sent[-2:] == ["utter_summary", "utter_after_answer"]
+    tiers = [m["tier_name"] for m in messages if m.get("response") == "utter_tier"]
+    assert 1 <= len(tiers) <= 3
+    summary = messages[-2]
+    assert "washing and bathing" in summary["told"]
+    assert "the person you care for" in summary["told"]
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["support_tier"] in ("information", "peer", "community", "provider")
+    assert slots["recommendation_given"] is True
+    assert len(slots["shown_services"]) >= 1
+
+
+def test_recommendation_is_logged_once_even_when_replayed(log):
+    tracker = make_tracker(CARER)
+    run(ActionRecommend(), tracker)
+    run(ActionRecommend(), tracker)
+    who = pseudonym("web-test-person")
+    tiers = rows(log, f"select tier from wf_recommended_tier where contact_id = '{who}'")
+    assert len(tiers) == len(set(tiers)) >= 1
+    assert rows(log, f"select outcome from wf_outcome where contact_id = '{who}'") == [
+        ("recommendation_given",)]
+
+
+def test_sms_answer_is_shorter_than_web(log):
+    web, _ = run(ActionRecommend(), make_tracker(CARER))
+    sms, _ = run(ActionRecommend(), make_tracker(CARER, channel="twilio", sender="sms-x"))
+    assert responses(sms).count("utter_service") < responses(web).count("utter_service")
+    assert responses(sms).count("utter_tier") <= 2
+
+
+def test_someone_at_risk_is_sent_to_professional_help_first(log):
+    messages, events = run(ActionRecommend(), make_tracker(CARER | {"safeguarding_concern": True}))
+    first_tier = next(m for m in messages if m.get("response") == "utter_tier")
+    assert first_tier["tier_name"] == "A social care worker or other expert"
+
+
+def test_more_options_never_repeats_a_place(log):
+    _, events = run(ActionRecommend(), make_tracker(CARER))
+    shown = next(e["value"] for e in events if e.get("name") == "shown_services")
+    slots = CARER | {"shown_services": shown, "recommended_tiers": ["information"]}
+    messages, more = run(ActionMoreOptions(), make_tracker(slots, intent="more_options"))
+    names = [m["name"] for m in messages if m.get("response") == "utter_service"]
+    new_ids = next(e["value"] for e in more if e.get("name") == "shown_services")[len(shown):]
+    assert names and not set(new_ids) & set(shown)
+
+
+def test_none_fit_is_recorded_as_unmet_need(log):
+    tracker = make_tracker(CARER | {"recommended_tiers": ["peer"]}, intent="none_fit")
+    messages, _ = run(ActionNoneFit(), tracker)
+    assert responses(messages) == ["utter_none_fit_noted"]
+    stored = rows(log, "select need_area, reason from wf_unmet_need order by need_area")
+    assert stored == [("carer_support", "none_fit"), ("personal_hygiene", "none_fit")]
+
+
+def test_need_areas_said_at_any_time_are_added_not_replaced(log):
+    tracker = make_tracker({"need_areas": ["nutrition"]}, text="and she keeps falling",
+                           entities=[{"entity": "need_area", "value": "home_safety"}])
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert {"event": "slot", "name": "need_areas", "value": ["nutrition", "home_safety"],
+            "timestamp": None} in events
+    stored = rows(log, "select need_area from wf_need order by need_area")
+    assert stored == [("home_safety",), ("nutrition",)]
+
+
+def test_no_budget_means_step_one_without_asking(log):
+    form = ValidateGuideForm()
+    tracker = make_tracker({}, active_loop="guide_form")
+    assert form.validate_has_budget("no", None, tracker, DOMAIN) == {"has_budget": "no",
+                                                                     "sds_step": 1}
+    assert form.validate_has_budget("yes", None, tracker, DOMAIN) == {"has_budget": "yes"}
+    assert form.validate_has_budget("wibble", None, tracker, DOMAIN) == {"has_budget": None}
+
+
+def test_unclear_network_answer_is_asked_again(log):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    result = ValidateGuideForm().validate_network("purple", dispatcher, make_tracker(), DOMAIN)
+    assert result == {"network": None}
+    assert responses(dispatcher.messages) == ["utter_did_not_get_network"]
+
+
+def test_empty_or_odd_free_text_is_not_accepted(log):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    form = ValidateGuideForm()
+    assert form.validate_what_matters("\u200b  \x00", dispatcher, make_tracker(), DOMAIN) == {
+        "what_matters": None}
+    assert responses(dispatcher.messages) == ["utter_please_say_more"]
+
+
+def test_go_back_clears_the_previous_answer(log):
+    slots = {"person_role": "carer", "what_matters": "cooking", "requested_slot": "network"}
+    messages, events = run(ActionGoBack(), make_tracker(slots, active_loop="guide_form"))
+    assert responses(messages) == ["utter_going_back"]
+    assert {"event": "slot", "name": "what_matters", "value": None, "timestamp": None} in events
+
+
+def test_change_answer_clears_only_the_chosen_answer(log):
+    slots = CARER | {"slot_to_change": "network"}
+    _, events = run(ActionChangeAnswer(), make_tracker(slots, intent="change_slot"))
+    cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
+    assert cleared == {"network", "slot_to_change"}
+
+
+def test_stopping_before_an_answer_counts_as_abandoned(log):
+    run(ActionRecordStop(), make_tracker({"recommendation_given": False}, intent="stop"))
+    assert rows(log, "select outcome from wf_outcome") == [("abandoned",)]
+
+
+def test_safeguarding_is_recorded_without_any_words(log):
+    tracker = make_tracker({"risk_kinds": ["domestic_abuse"]}, text="he hits me",
+                           intent="disclose_harm")
+    messages, _ = run(ActionRecordSafeguarding(), tracker)
+    assert messages == []
+    assert rows(log, "select kind from wf_safeguarding") == [("domestic_abuse",)]
+    dump = "\n".join(str(r) for table in ("wf_contact", "wf_safeguarding", "wf_outcome")
+                     for r in rows(log, f"select * from {table}"))
+    assert "hits" not in dump and "web-test-person" not in dump
+
+
+def test_a_broken_database_never_stops_the_answer(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    services.needs_log.cache_clear()
+    try:
+        messages, _ = run(ActionRecommend(), make_tracker(CARER))
+    finally:
+        services.needs_log.cache_clear()
+    assert responses(messages)[-1] == "utter_after_answer"
