@@ -13,6 +13,7 @@ word after a weak cue, gets through. Treat it as a safety net, not a guarantee.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import spacy
@@ -82,6 +83,7 @@ WEAK_CUES = [[{"LOWER": "i"}, {"LOWER": {"IN": ["am", "'m", "’m", "m"]}}], [{"
              [{"LOWER": {"IN": ["my", "our", "his", "her", "their"]}}, {"LOWER": {"IN":
                                                                         sorted(RELATIVES)}}],
              [{"LOWER": {"IN": sorted(TITLES)}}]]
+JOINERS = {"-", "'", "’"}
 _NAME_SHAPE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
@@ -96,17 +98,28 @@ def pipeline() -> tuple[Language, Matcher]:
     return nlp, matcher
 
 
+def _ascii_digits(text: str) -> str:
+    """Full-width and other digits become 0-9, one character for one (offsets stay the same)."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.digit(c)) if not c.isascii() and c.isdigit()
+                   and unicodedata.digit(c, None) is not None else c for c in text)
+
+
 def _pattern_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
+    probe = _ascii_digits(text)
     for label, pattern in PATTERNS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(probe):
             spans.append((match.start(), match.end(), label))
     return spans
 
 
 def _name_like(token, capital_needed: bool) -> bool:
     text = token.text
-    if not _NAME_SHAPE.fullmatch(text) or text.lower() in STOP_WORDS or text.lower() in NOT_NAMES:
+    lower = text.lower()
+    if (not _NAME_SHAPE.fullmatch(text) or lower in STOP_WORDS or lower in NOT_NAMES
+            or lower in TITLES or lower in RELATIVES):
         return False
     if capital_needed:
         return text[0].isupper() and not text.isupper() or (len(text) > 1 and text.istitle())
@@ -125,15 +138,25 @@ def _names_after(doc: Doc, start: int, strong: bool, lower_case_text: bool) -> S
     i = start
     if i < len(doc) and doc[i].text in (",", ":", "-"):
         i += 1
-    end = i
-    while end < len(doc) and end - i < 3:
-        first = end == i
-        capital_needed = not strong or not (first or lower_case_text)
+    end, words = i, 0
+    while end < len(doc) and words < 3:
+        capital_needed = not strong or not (end == i or lower_case_text)
         token = doc[end]
+        if end > i and token.text in JOINERS and _joins(doc, end):  # Mary-Jane, O'Neill
+            end += 1
+            continue
         if not _name_like(token, capital_needed) or (not strong and not _weak_word_ok(token.text)):
             break
-        end += 1
+        end, words = end + 1, words + 1
+    while end > i and doc[end - 1].text in JOINERS:
+        end -= 1
     return doc[i:end] if end > i else None
+
+
+def _joins(doc: Doc, at: int) -> bool:
+    """A hyphen or apostrophe written tight between two words."""
+    return (at + 1 < len(doc) and not doc[at - 1].whitespace_ and not doc[at].whitespace_
+            and _NAME_SHAPE.fullmatch(doc[at + 1].text) is not None)
 
 
 def _name_spans(doc: Doc, matcher: Matcher) -> list[tuple[int, int, str]]:
