@@ -1,0 +1,100 @@
+"""Runs the end-to-end tests against real servers (make e2e / make test).
+
+Stage 1: action server + Rasa on test ports, PostgreSQL for the tracker store and the needs log
+         (the deployment path), Twilio test credentials so the SMS channel is on.
+Stage 2: the same Rasa restarted with NO action server: crisis replies must still go out, and
+         conversations from stage 1 must still be there (resume after a restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_ADMIN = os.environ.get("WAYFINDER_TEST_POSTGRES_URL",
+                                "postgresql://postgres@127.0.0.1:5432/test")
+E2E_DB = "wayfinder_e2e"
+TWILIO_TEST_ENV = {"TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "test-auth-token",
+                   "TWILIO_NUMBER": "+447700900123"}
+
+
+def fresh_database() -> str:
+    """Drops and creates the e2e database; returns its URL."""
+    engine = create_engine(POSTGRES_ADMIN, future=True, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {E2E_DB} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {E2E_DB}"))
+    engine.dispose()
+    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{E2E_DB}"
+
+
+def serve(env: dict[str, str], rasa_port: int, actions_port: int, dead_actions: bool,
+          ready: Path) -> subprocess.Popen:
+    ready.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port),
+               "--actions-port", str(actions_port), "--ready-file", str(ready)]
+    if dead_actions:
+        command.append("--dead-actions")
+    log = open(PROJECT_ROOT / "results" / f"e2e-serve-{'dead' if dead_actions else 'live'}.log",
+               "w")
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300
+    while not ready.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"servers did not start; see {log.name}")
+        time.sleep(1)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def pytest(env: dict[str, str], marker: str) -> int:
+    return subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests/e2e", "-m", marker], cwd=PROJECT_ROOT, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-port", type=int, default=5006)
+    parser.add_argument("--actions-port", type=int, default=5056)
+    args = parser.parse_args(argv)
+    (PROJECT_ROOT / "results").mkdir(exist_ok=True)
+    url = f"http://127.0.0.1:{args.rasa_port}"
+    env = {**os.environ, **TWILIO_TEST_ENV, "DATABASE_URL": fresh_database(),
+           "RASA_TOKEN": "e2e-token", "TWILIO_PUBLIC_BASE_URL": url,
+           "WAYFINDER_TEST_RASA_URL": url, "WAYFINDER_TEST_RASA_TOKEN": "e2e-token",
+           "WAYFINDER_TEST_ACTION_URL": f"http://127.0.0.1:{args.actions_port}",
+           "WAYFINDER_E2E_STATE": str(PROJECT_ROOT / "results" / "e2e-state.json")}
+    ready = PROJECT_ROOT / "results" / "e2e-ready"
+    failures = 0
+    process = serve(env, args.rasa_port, args.actions_port, False, ready)
+    try:
+        failures += pytest(env, "e2e and not no_actions")
+    finally:
+        stop(process)
+    env["WAYFINDER_TEST_RASA_NO_ACTIONS_URL"] = url
+    process = serve(env, args.rasa_port, args.actions_port, True, ready)
+    try:
+        failures += pytest(env, "e2e and no_actions")
+    finally:
+        stop(process)
+    print("End-to-end tests:", "PASS" if failures == 0 else "FAIL")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
