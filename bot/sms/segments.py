@@ -109,13 +109,21 @@ def _render(units: list[Unit]) -> str:
 
 
 def pack(units: list[Unit], limit: int = TWO_SEGMENTS) -> list[list[Unit]]:
-    """Greedily fills texts of at most limit with whole units."""
+    """Greedily fills texts of at most limit with whole units.
+
+    When a text is full, it ends at its last line break if that keeps it at least half full, so
+    a short last sentence ("Free.") is not cut off from the line it belongs to.
+    """
     messages: list[list[Unit]] = []
     current: list[Unit] = []
     for unit in units:
         if current and length(_render(current + [unit])) > limit:
-            messages.append(current)
-            current = []
+            breaks = [i for i, u in enumerate(current) if i and u.sep == "\n"]
+            cut = breaks[-1] if breaks else len(current)
+            if unit.sep == "\n" or length(_render(current[:cut])) < limit // 2:
+                cut = len(current)
+            messages.append(current[:cut])
+            current = current[cut:]
         current.append(unit)
     if current:
         messages.append(current)
