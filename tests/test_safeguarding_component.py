@@ -1,0 +1,122 @@
+"""SafeguardingDetector on real Rasa messages: rules OR classifier, then FallbackClassifier."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.safeguarding_component import SafeguardingDetector
+from bot.nlu.spacy_builder import build
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build()
+
+
+@pytest.fixture()
+def detector(tmp_path):
+    return SafeguardingDetector.create(
+        {"classifier_threshold": 0.5}, LocalModelStorage(tmp_path), Resource("sg"),
+        ExecutionContext(graph_schema=None),
+    )
+
+
+def _message(nlp, text: str, intent: str = "describe_needs", confidence: float = 0.9,
+             with_doc: bool = True) -> Message:
+    message = Message(data={"text": text})
+    if with_doc:
+        message.set("text_spacy_doc", nlp(text.lower()))
+    second = "chitchat" if intent != "chitchat" else "greet"
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence},
+                                   {"name": second, "confidence": round(1 - confidence, 3)}])
+    message.set("entities", [{"entity": "need_area", "value": "nutrition", "extractor": "X"}])
+    return message
+
+
+def _risk_kinds(message: Message) -> list[str]:
+    return [e["value"] for e in message.get("entities") if e["entity"] == "risk_kind"]
+
+
+def test_rules_turn_a_missed_disclosure_into_disclose_harm(nlp, detector):
+    message = _message(nlp, "I need help with cooking, also my husband hits me", "describe_needs")
+    detector.process([message])
+    assert message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == {"name": "disclose_harm", "confidence": 1.0}
+    assert all(item["confidence"] == 0.0 for item in ranking[1:])
+    assert {"name": "describe_needs", "confidence": 0.0} in ranking
+    assert "domestic_abuse" in _risk_kinds(message)
+    need = {"entity": "need_area", "value": "nutrition", "extractor": "X"}
+    assert need in message.get("entities")
+    risk = [e for e in message.get("entities") if e["entity"] == "risk_kind"]
+    assert all(e["extractor"] == "SafeguardingDetector" for e in risk)
+
+
+def test_confident_classifier_alone_counts_as_unspecified_risk(nlp, detector):
+    message = _message(nlp, "things at home are really bad with him", "disclose_harm", 0.8)
+    detector.process([message])
+    assert message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}
+    assert _risk_kinds(message) == ["unspecified_risk"]
+
+
+def test_unsure_classifier_without_rules_is_left_alone(nlp, detector):
+    message = _message(nlp, "things are a bit rubbish", "disclose_harm", 0.3)
+    detector.process([message])
+    assert message.get("intent") == {"name": "disclose_harm", "confidence": 0.3}
+    assert _risk_kinds(message) == []
+
+
+@pytest.mark.parametrize("text", ["I'm dying for a cuppa", "he doesn't hit me",
+                                  "my aunt is 90 and wants to keep riding her bike"])
+def test_near_misses_keep_the_classifier_answer(nlp, detector, text):
+    message = _message(nlp, text, "chitchat", 0.7)
+    detector.process([message])
+    assert message.get("intent") == {"name": "chitchat", "confidence": 0.7}
+    assert _risk_kinds(message) == []
+
+
+def test_kinds_are_given_most_urgent_first(nlp, detector):
+    message = _message(nlp, "my son takes my money and I want to kill myself")
+    detector.process([message])
+    assert _risk_kinds(message)[0] == "suicide_self_harm"
+    assert "financial_abuse" in _risk_kinds(message)
+
+
+def test_works_without_a_spacy_doc_on_the_message(nlp, detector):
+    message = _message(nlp, "Someone is abusing my mum", with_doc=False)
+    detector.process([message])
+    assert message.get("intent")["name"] == "disclose_harm"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "/continue_journey", '/inform_network{"network":"some"}'])
+def test_empty_messages_and_button_payloads_pass_through(nlp, detector, text):
+    message = _message(nlp, text, "continue_journey", 1.0)
+    detector.process([message])
+    assert message.get("intent") == {"name": "continue_journey", "confidence": 1.0}
+
+
+def test_fallback_classifier_after_it_keeps_the_disclosure(nlp, detector, tmp_path):
+    # DIET said describe_needs 0.97: next to 1.0 for disclose_harm that would look "ambiguous".
+    message = _message(nlp, "my carer hits me", "describe_needs", 0.97)
+    detector.process([message])
+    fallback = FallbackClassifier.create(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.4,
+         "ambiguity_threshold": 0.05},
+        LocalModelStorage(tmp_path), Resource("fb"), ExecutionContext(graph_schema=None),
+    )
+    fallback.process([message])
+    assert message.get("intent")["name"] == "disclose_harm"
+
+
+def test_a_disclosure_far_into_a_huge_message_is_found(nlp, detector):
+    text = "we need help with the garden and the shopping. " * 400 + "my son hits me"
+    message = _message(nlp, text)
+    detector.process([message])
+    assert "physical_abuse" in _risk_kinds(message)
