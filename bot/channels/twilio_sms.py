@@ -8,18 +8,15 @@ lives only in memory for the request (and for the REST reply in rest mode).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, Restarted, SessionStarted, UserUttered
-from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
@@ -29,7 +26,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.sms.buttons import match_reply, options_from_buttons, out_of_range_number, render_options
 from bot.sms.compose import Turn, clean_inbound, compose_turn
 from bot.sms.keywords import Keyword, keyword_of
-from bot.sms.memory import ConversationMemory, Recall, expiry_minutes, is_expired
+from bot.sms.memory import ConversationMemory, Recall, is_expired
+from bot.sms.rest_sender import send_rest
+from bot.sms.settings import TwilioSettings, settings_from
 from bot.sms.wording import SmsWording, load_wording
 
 logger = logging.getLogger(__name__)
@@ -47,44 +46,6 @@ class SmsStore(Protocol):
     def claim_inbound_message(self, channel: str, message_id: str) -> bool: ...
     def set_sms_opt_out(self, pseudonym: str, opted_out: bool) -> None: ...
     def is_sms_opted_out(self, pseudonym: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class TwilioSettings:
-    """The channel's configuration (see TwilioSMSInput.from_credentials)."""
-
-    account_sid: str = ""
-    auth_token: str = ""
-    twilio_number: str = ""
-    public_base_url: str = ""
-    reply_mode: str = "twiml"
-    api_base_url: str = ""
-    expiry_minutes: float = 1440.0
-
-
-_SETTING_ENV = {
-    "account_sid": "TWILIO_ACCOUNT_SID", "auth_token": "TWILIO_AUTH_TOKEN",
-    "twilio_number": "TWILIO_NUMBER", "public_base_url": "TWILIO_PUBLIC_BASE_URL",
-    "reply_mode": "TWILIO_REPLY_MODE", "api_base_url": "TWILIO_API_BASE_URL",
-}
-
-
-def settings_from(
-    credentials: Mapping[str, Any] | None, environ: Mapping[str, str]
-) -> TwilioSettings:
-    """Credentials-file keys, overridden by non-empty environment variables."""
-    values: dict[str, str] = {}
-    for key, env in _SETTING_ENV.items():
-        chosen = environ.get(env) or (credentials or {}).get(key) or ""
-        values[key] = str(chosen).strip()
-    values["reply_mode"] = (values["reply_mode"] or "twiml").lower()
-    if values["reply_mode"] not in {"twiml", "rest"}:
-        raise RasaException("TWILIO_REPLY_MODE must be 'twiml' or 'rest'")
-    if values["reply_mode"] == "rest" and not (values["account_sid"] and values["twilio_number"]):
-        raise RasaException("rest reply mode needs TWILIO_ACCOUNT_SID and TWILIO_NUMBER")
-    minutes = expiry_minutes(dict(environ)) if environ.get("WAYFINDER_SMS_EXPIRY_MINUTES") else (
-        float((credentials or {}).get("expiry_minutes") or expiry_minutes({})))
-    return TwilioSettings(expiry_minutes=minutes, **values)
 
 
 class TwilioSMSOutput(CollectingOutputChannel):
@@ -214,37 +175,10 @@ class TwilioSMSInput(InputChannel):
             reply.message(body)
         return response.text(str(reply), content_type="text/xml; charset=utf-8")
 
-    def rest_client(self) -> Any:
-        """The official async client, pointed at TWILIO_API_BASE_URL when set (tests)."""
-        from twilio.http.async_http_client import AsyncTwilioHttpClient
-        from twilio.rest import Client
-
-        quiet = logging.getLogger("wayfinder.twilio_http")  # no request lines in the logs
-        quiet.setLevel(logging.WARNING)
-        http = AsyncTwilioHttpClient(pool_connections=False, logger=quiet, timeout=10)
-        client = Client(self.settings.account_sid, self.settings.auth_token, http_client=http)
-        if self.settings.api_base_url:
-            client.api.base_url = self.settings.api_base_url.rstrip("/")
-        return client
-
-    async def send_rest(self, phone: str, bodies: list[str]) -> None:
-        """Sends each text in order through the Messages API; failures logged without numbers."""
-        from twilio.base.exceptions import TwilioException, TwilioRestException
-
-        client = self.rest_client()
-        for body in bodies:
-            try:
-                await client.messages.create_async(to=phone, from_=self.settings.twilio_number,
-                                                   body=body)
-            except TwilioRestException as error:
-                logger.error("twilio_sms.send_failed status=%s code=%s", error.status, error.code)
-            except (TwilioException, OSError, asyncio.TimeoutError) as error:
-                logger.error("twilio_sms.send_failed %s", type(error).__name__)
-
     async def reply(self, phone: str, bodies: list[str]) -> HTTPResponse:
         """TwiML in the webhook response, or (rest mode) send now and answer with empty TwiML."""
         if self.settings.reply_mode == "rest" and bodies:
-            await self.send_rest(phone, bodies)
+            await send_rest(self.settings, phone, bodies)
             return self.twiml([])
         return self.twiml(bodies)
 
