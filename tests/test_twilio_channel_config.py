@@ -61,3 +61,47 @@ def test_without_a_token_the_channel_starts_but_refuses_everything(
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     channel = TwilioSMSInput.from_credentials({})
     assert channel.validator is None
+
+
+def test_rasa_builds_the_channel_from_a_credentials_file_and_mounts_it_where_twilio_expects(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import uuid
+    from types import SimpleNamespace
+
+    import requests
+    from rasa.core.channels.channel import register
+    from rasa.shared.utils.common import class_from_module_path
+    from rasa.shared.utils.io import read_config_file
+    from sanic import Sanic
+
+    try:
+        from tests.fake_twilio import FakeStore, post_signed, serve_sanic, sms_params
+    except ImportError:  # pragma: no cover
+        from fake_twilio import FakeStore, post_signed, serve_sanic, sms_params  # type: ignore[no-redef]
+
+    monkeypatch.setenv("WAYFINDER_SECRET", "channel-test-secret-0123456789")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "from-the-environment")
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text("bot.channels.twilio_sms.TwilioSMSInput:\n")  # the lead's entry
+    # What rasa.core.run._create_single_channel does for a custom channel (without importing
+    # the whole agent and TensorFlow into this test).
+    [(path, given)] = read_config_file(str(credentials)).items()
+    channel = class_from_module_path(path).from_credentials(given)
+    assert isinstance(channel, TwilioSMSInput)
+    channel._store = FakeStore()
+    handled = []
+
+    async def handle_message(message) -> None:  # noqa: ANN001 - what Rasa's agent does
+        handled.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "Hello from Rasa")
+
+    Sanic.test_mode = True
+    app = Sanic(f"rasa_{uuid.uuid4().hex[:8]}")
+    app.ctx.agent = SimpleNamespace(handle_message=handle_message, tracker_store=None)
+    register([channel], app, route="/webhooks/")
+    with serve_sanic(app) as url:
+        answer = post_signed(url, sms_params("hi"), "from-the-environment")
+        health = requests.get(url + "/webhooks/twilio/", timeout=10)
+    assert health.status_code == 200
+    assert answer.status_code == 200 and "<Message>Hello from Rasa</Message>" in answer.text
+    assert [m.text for m in handled] == ["hi"] and handled[0].input_channel == "twilio"
