@@ -120,3 +120,31 @@ def test_a_disclosure_far_into_a_huge_message_is_found(nlp, detector):
     message = _message(nlp, text)
     detector.process([message])
     assert "physical_abuse" in _risk_kinds(message)
+
+
+def test_after_fallback_classifier_a_sure_but_ambiguous_disclosure_still_counts(nlp, detector,
+                                                                                tmp_path):
+    # The lead's config runs FallbackClassifier first: 0.52 vs 0.48 is "ambiguous" there.
+    message = _message(nlp, "things at home are really bad with him", "disclose_harm", 0.52)
+    fallback = FallbackClassifier.create(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.4,
+         "ambiguity_threshold": 0.05},
+        LocalModelStorage(tmp_path), Resource("fb"), ExecutionContext(graph_schema=None),
+    )
+    fallback.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    detector.process([message])
+    assert message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}
+    assert _risk_kinds(message) == ["unspecified_risk"]
+
+
+def test_after_fallback_classifier_an_unsure_guess_is_left_as_fallback(nlp, detector, tmp_path):
+    message = _message(nlp, "things are a bit rubbish", "disclose_harm", 0.35)
+    fallback = FallbackClassifier.create(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.4},
+        LocalModelStorage(tmp_path), Resource("fb"), ExecutionContext(graph_schema=None),
+    )
+    fallback.process([message])
+    detector.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert _risk_kinds(message) == []

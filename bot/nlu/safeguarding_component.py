@@ -1,6 +1,6 @@
 """Rasa NLU component: OR-s the safeguarding rules with the intent classifier on every message.
 
-Place it after the intent classifier (and before FallbackClassifier) in config.yml:
+Place it after the intent classifier in config.yml (before or after FallbackClassifier):
     - name: bot.nlu.safeguarding_component.SafeguardingDetector
       classifier_threshold: 0.5
 """
@@ -88,10 +88,16 @@ class SafeguardingDetector(GraphComponent):
         return Disclosure(kinds=tuple(kinds), evidence_ids=tuple(sorted(evidence)))
 
     def _classifier_says_harm(self, message: Message) -> bool:
-        intent = message.get(INTENT) or {}
-        return (
-            intent.get(INTENT_NAME_KEY) == DISCLOSE_HARM
-            and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._threshold
+        """disclose_harm at or above the threshold, as the intent or in the ranking.
+
+        The ranking counts too: FallbackClassifier may have replaced a sure disclose_harm
+        with nlu_fallback because a second intent came close ("ambiguous").
+        """
+        candidates = [message.get(INTENT) or {}] + list(message.get(INTENT_RANKING_KEY) or [])
+        return any(
+            item.get(INTENT_NAME_KEY) == DISCLOSE_HARM
+            and float(item.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._threshold
+            for item in candidates
         )
 
     def process_message(self, message: Message) -> Message:
