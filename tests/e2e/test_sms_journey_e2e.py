@@ -212,8 +212,8 @@ def test_stop_help_start_duplicates_and_forgeries_on_the_live_server() -> None:
 
 def user_texts_in_rasa(number: str) -> list[str]:
     """What Rasa's tracker holds for this phone (looked up by its pseudonym, never the number)."""
-    token = os.environ.get("RASA_TOKEN", "")
-    assert token, "RASA_TOKEN (the Rasa HTTP API token the e2e runner uses) is not set"
+    token = os.environ.get("WAYFINDER_TEST_RASA_TOKEN") or os.environ.get("RASA_TOKEN", "")
+    assert token, "WAYFINDER_TEST_RASA_TOKEN (Rasa's HTTP API token) is not set"
     answer = requests.get(f"{rasa_url()}/conversations/{pseudonym(number)}/tracker",
                           params={"token": token}, timeout=30)
     assert answer.status_code == 200, answer.text[:300]
