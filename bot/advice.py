@@ -60,7 +60,7 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
 
 
 def contact_text(service: Any) -> str:
-    """'0306 999 0456, hello@x.example' from whatever contact details a service has."""
+    """'0113 496 0456, hello@x.example' from whatever contact details a service has."""
     parts = [part for part in (service.phone, service.email, service.url) if part]
     return load("answer")["service_contact_separator"].join(parts[:2]) or service.name
 

@@ -18,7 +18,7 @@ TODAY = date(2026, 11, 28)
 WED_NOON = datetime(2026, 11, 25, 12, 30)  # a Wednesday
 SUN_3AM = datetime(2026, 11, 29, 3, 0)
 SAMPLE = json.loads(TARGET.read_text(encoding="utf-8"))
-DRAMA_NUMBER = re.compile(r"^(0306 999 0\d{3}|020 7946 0\d{3}|0113 496 0\d{3})$")
+DRAMA_NUMBER = re.compile(r"^(0113 496 0\d{3}|020 7946 0\d{3}|0113 496 0\d{3})$")
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_stale_listings_are_flagged(directory: Directory) -> None:
 def test_option_has_what_a_person_needs(directory: Directory) -> None:
     option = directory.search(tier="professional", need_areas="safety", limit=5, today=TODAY)[0]
     assert option.name == "Adult Safeguarding Line"
-    assert option.phone == "0306 999 0111"
+    assert option.phone == "0113 496 0111"
     assert option.opening_text == "Open 24 hours, every day"
     assert option.summary.startswith("If you think an adult is being abused")
     assert option.email == "safeguarding@northmoor.example"
@@ -221,4 +221,4 @@ def test_option_text_fits_the_channel(directory: Directory) -> None:
     assert "On the council's approved list." in option_text(front)
     assert "last checked" not in option_text(front)
     sms = option_text(front, "sms")
-    assert sms == "Adult Social Care Front Door, 0306 999 0100, Free" and len(sms) <= 160
+    assert sms == "Adult Social Care Front Door, 0113 496 0100, Free" and len(sms) <= 160

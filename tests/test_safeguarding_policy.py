@@ -33,11 +33,11 @@ intents: [greet, affirm, deny, describe_needs, chitchat, inform, talk_to_person]
 slots:
   council_name: {type: text, initial_value: Northmoor, influence_conversation: false,
                  mappings: [{type: custom}]}
-  safeguarding_phone: {type: text, initial_value: "0306 999 0111",
+  safeguarding_phone: {type: text, initial_value: "0113 496 0111",
                        influence_conversation: false, mappings: [{type: custom}]}
   safeguarding_hours: {type: text, initial_value: "24 hours", influence_conversation: false,
                        mappings: [{type: custom}]}
-  council_phone: {type: text, initial_value: "0306 999 0100", influence_conversation: false,
+  council_phone: {type: text, initial_value: "0113 496 0100", influence_conversation: false,
                   mappings: [{type: custom}]}
   council_hours: {type: text, initial_value: "9 to 5", influence_conversation: false,
                   mappings: [{type: custom}]}

@@ -16,7 +16,7 @@ def test_credentials_file_keys_are_used_when_the_environment_is_silent() -> None
     assert (settings.account_sid, settings.auth_token, settings.twilio_number) == (
         "ACfile", "file-token", "+447700900111")
     assert settings.public_base_url == "https://file.example"
-    assert settings.reply_mode == "twiml" and settings.expiry_minutes == 1440
+    assert settings.reply_mode == "twiml" and settings.expiry_minutes == 10080
 
 
 def test_environment_variables_win() -> None:

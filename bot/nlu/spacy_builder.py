@@ -108,8 +108,9 @@ def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR) -> list[dic
 def build(patterns_dir: Path = PATTERNS_DIR) -> Language:
     """The whole pipeline in memory (tests use this directly)."""
     nlp = blank_pipeline()
+    patterns = build_patterns(nlp, patterns_dir)  # before the ruler exists: no empty-ruler warnings
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(build_patterns(nlp, patterns_dir))
+    ruler.add_patterns(patterns)
     return nlp
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.sms.buttons import Option
 
-DEFAULT_EXPIRY_MINUTES = 1440.0  # a day of quiet and the conversation starts again
+DEFAULT_EXPIRY_MINUTES = 10080.0  # a week of quiet, as on the web (session_expiration_time)
 EXPIRY_ENV = "WAYFINDER_SMS_EXPIRY_MINUTES"
 
 

@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     (PROJECT_ROOT / "results").mkdir(exist_ok=True)
     url = f"http://127.0.0.1:{args.rasa_port}"
     env = {**os.environ, **TWILIO_TEST_ENV, "DATABASE_URL": fresh_database(),
-           "RASA_TOKEN": "e2e-token", "TWILIO_PUBLIC_BASE_URL": url,
+           "RASA_TOKEN": "e2e-token", "WAYFINDER_SECRET": os.environ.get(
+               "WAYFINDER_SECRET", "e2e-secret-not-for-production"), "TWILIO_PUBLIC_BASE_URL": url,
            "WAYFINDER_TEST_RASA_URL": url, "WAYFINDER_TEST_RASA_TOKEN": "e2e-token",
            "WAYFINDER_TEST_ACTION_URL": f"http://127.0.0.1:{args.actions_port}",
            "WAYFINDER_E2E_STATE": str(PROJECT_ROOT / "results" / "e2e-state.json")}

@@ -49,7 +49,7 @@ def _local_kinds(item: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _without_council_numbers(text: str) -> str:
-    """Council numbers contain "999" (0306 999 ...): take them out before looking for 999."""
+    """Take council numbers out before looking for 999 (a council may have 999 in its numbers)."""
     for number in (COUNCIL.safeguarding_phone, COUNCIL.phone, COUNCIL.out_of_hours_phone):
         text = text.replace(number, " ")
     return text
