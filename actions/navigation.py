@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -77,3 +77,15 @@ class ActionRecordStop(Action):
         if not tracker.get_slot("recommendation_given"):
             safely("record_outcome", needs_log().record_outcome, tracker.sender_id, "abandoned")
         return []
+
+
+class ActionStartAgain(Action):
+    """Clears every answer (the council's details come back from their initial values)."""
+
+    def name(self) -> str:
+        return "action_start_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_restart")
+        return [ActiveLoop(None), AllSlotsReset()]
