@@ -96,11 +96,11 @@ def test_csv_numbers(written):
         "recommendation_given": "10", "handed_to_staff": "<5", "abandoned": "0",
         "safeguarding": "<5"}
     assert by(read_csv(written / "services.csv"), "service_id") == {"svc-1": "7"}
-    assert read_csv(written / "weekly.csv") == [
-        {"week_starting": "2024-03-04", "new_contacts": "6", "stated_needs": "6",
-         "recommended": "6", "unmet_need": "6"},
-        {"week_starting": "2024-03-11", "new_contacts": "6", "stated_needs": "6",
-         "recommended": "6", "unmet_need": "<5"}]
+    assert read_csv(written / "weekly.csv") == [  # needs: 6+6+3, then 6+1; unmet 6+1, then 1
+        {"week_starting": "2024-03-04", "new_contacts": "6", "needs_named": "15",
+         "unmet_needs": "7", "handed_to_staff": "0"},
+        {"week_starting": "2024-03-11", "new_contacts": "6", "needs_named": "7",
+         "unmet_needs": "<5", "handed_to_staff": "<5"}]
 
 
 def test_care_management_time_estimate(written):

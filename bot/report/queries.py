@@ -5,10 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, and_, case, cast, distinct, exists, func, literal, select
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.selectable import ScalarSelect
 
+from bot import vocab
 from bot.needs_log import schema as t
 
 
@@ -36,72 +48,131 @@ class Period:
 
 
 def week_of(connection: Connection, column: ColumnElement) -> ColumnElement:
-    """The Monday starting the week of a timestamp, as an ISO date string."""
+    """The Monday starting the week of a timestamp (a date, or an ISO date string on SQLite)."""
     if connection.dialect.name == "sqlite":
         return func.date(column, "-6 days", "weekday 1")
-    return func.to_char(cast(func.date_trunc("week", column), Date), "YYYY-MM-DD")
+    return cast(func.date_trunc("week", column), Date)
+
+
+PERSON_FLAGS = ("stated_needs", "recommended", "signposted", "unmet", "safeguarding",
+                "excluded") + tuple(f"t_{tier}" for tier in vocab.TIERS)
+BIT = {name: 1 << i for i, name in enumerate(PERSON_FLAGS)}
 
 
 class ReportQueries:
-    """Runs the aggregates for one period on one connection."""
+    """Runs the aggregates for one period on one connection.
 
-    def __init__(self, connection: Connection, period: Period) -> None:
+    Counting different people is the costly part on a big log, so it is done once: every fact in
+    the period becomes one row (contact, bits), one GROUP BY contact ORs the bits together, and
+    sums over that give the summary, the tier mix and the people counted for time released."""
+
+    def __init__(self, connection: Connection, period: Period, counted_tiers: tuple[str, ...] = (),
+                 excluded_tiers: tuple[str, ...] = (), excluded_outcomes: tuple[str, ...] = ()
+                 ) -> None:
         self.connection = connection
         self.period = period
+        self.counted_tiers = counted_tiers
+        self.excluded_tiers = excluded_tiers
+        self.excluded_outcomes = excluded_outcomes
+        self._people: dict[str, int] | None = None
 
     def _rows(self, statement) -> list[tuple]:
         return [tuple(row) for row in self.connection.execute(statement)]
 
+    def _facts(self, table, bits: ColumnElement | int, *where: ColumnElement) -> Select:
+        value = literal_column(str(bits)) if isinstance(bits, int) else bits
+        return select(table.c.contact_id.label("contact_id"), value.label("bits")).where(
+            self.period.holds(table.c.at), *where)
+
+    def _or_bits(self, bits: ColumnElement) -> ColumnElement:
+        """Bitwise OR over a group: bit_or on PostgreSQL, a sum of per-bit maxima elsewhere."""
+        if self.connection.dialect.name == "postgresql":
+            return func.bit_or(bits)
+        parts = [func.max(bits.op("&")(bit)) for bit in BIT.values()]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
+    def people(self) -> dict[str, int]:
+        """Different people in the period with each flag, and 'released' (see costing.yml)."""
+        if self._people is not None:
+            return self._people
+        tier = t.recommended_tier.c.tier
+        tier_bits = case(*((tier == name, BIT["recommended"] | BIT[f"t_{name}"])
+                           for name in vocab.TIERS), else_=BIT["recommended"])
+        facts = union_all(
+            self._facts(t.need, BIT["stated_needs"]),
+            self._facts(t.recommended_tier, tier_bits),
+            self._facts(t.signposted_service, BIT["signposted"]),
+            self._facts(t.unmet_need, BIT["unmet"]),
+            self._facts(t.safeguarding, BIT["safeguarding"] | BIT["excluded"]),
+            self._facts(t.outcome, BIT["excluded"],
+                        t.outcome.c.outcome.in_(self.excluded_outcomes or ("",))),
+        ).subquery()
+        person = (select(self._or_bits(facts.c.bits).label("bits"))
+                  .group_by(facts.c.contact_id).subquery())
+
+        def has(mask: int) -> ColumnElement:
+            return person.c.bits.op("&")(mask) != 0
+
+        counted = sum(BIT[f"t_{x}"] for x in self.counted_tiers)
+        excluded = BIT["excluded"] | sum(BIT[f"t_{x}"] for x in self.excluded_tiers)
+        columns = [func.sum(case((has(bit), 1), else_=0)).label(name) for name, bit in BIT.items()]
+        released = and_(has(counted), ~has(excluded)) if counted else false()
+        columns.append(func.sum(case((released, 1), else_=0)).label("released"))
+        row = self.connection.execute(select(*columns)).one()
+        self._people = {key: int(value or 0) for key, value in row._mapping.items()}
+        return self._people
+
     def summary(self) -> list[tuple[str, int]]:
-        p = self.period
-        people = func.count(distinct(t.need.c.contact_id))
+        c, o = t.contact.c, t.outcome.c
 
-        def people_in(table, *where) -> object:
-            return (select(func.count(distinct(table.c.contact_id)))
-                    .where(p.holds(table.c.at), *where).scalar_subquery())
+        def outcome(name: str) -> ScalarSelect:  # (contact, outcome) is the key: rows = people
+            return select(func.count()).where(self.period.holds(o.at), o.outcome == name
+                                              ).scalar_subquery()
 
-        statement = select(
-            select(func.count()).select_from(t.contact).where(p.holds(t.contact.c.first_seen))
-            .scalar_subquery().label("contacts"),
-            select(people).where(p.holds(t.need.c.at)).scalar_subquery().label("stated_needs"),
-            people_in(t.recommended_tier).label("recommended"),
-            people_in(t.signposted_service).label("signposted"),
-            people_in(t.unmet_need).label("unmet"),
-            people_in(t.outcome, t.outcome.c.outcome == "handed_to_staff").label("handed_to_staff"),
-            people_in(t.outcome, t.outcome.c.outcome == "abandoned").label("abandoned"),
-            people_in(t.safeguarding).label("safeguarding"),
-        )
-        row = self.connection.execute(statement).one()
-        return [(key, int(value or 0)) for key, value in row._mapping.items()]
+        contacts = select(func.count()).select_from(t.contact).where(
+            self.period.holds(c.first_seen)).scalar_subquery()
+        row = self.connection.execute(select(contacts.label("contacts"),
+                                             outcome("handed_to_staff").label("handed"),
+                                             outcome("abandoned").label("abandoned"))).one()
+        people = self.people()
+        return [("contacts", int(row.contacts)), ("stated_needs", people["stated_needs"]),
+                ("recommended", people["recommended"]), ("signposted", people["signposted"]),
+                ("unmet", people["unmet"]), ("handed_to_staff", int(row.handed)),
+                ("abandoned", int(row.abandoned)), ("safeguarding", people["safeguarding"])]
 
     def need_areas(self) -> list[tuple]:
-        n = t.need.c
+        n = t.need.c  # (contact, need_area) is the key: one row is one person
         return self._rows(select(n.need_area, func.count()).where(self.period.holds(n.at))
-                          .group_by(n.need_area).order_by(func.count().desc(), n.need_area))
+                          .group_by(n.need_area))
 
     def tiers(self) -> list[tuple]:
-        r = t.recommended_tier.c
-        return self._rows(select(r.tier, func.count(distinct(r.contact_id)))
-                          .where(self.period.holds(r.at)).group_by(r.tier))
+        people = self.people()
+        return [(name, people[f"t_{name}"]) for name in vocab.TIERS]
+
+    def released(self) -> int:
+        return self.people()["released"]
 
     def unmet_needs(self) -> list[tuple]:
         u = t.unmet_need.c
-
-        def people_where(condition) -> ColumnElement:
-            return func.count(distinct(case((condition, u.contact_id))))
-
-        total = func.count(distinct(u.contact_id))
-        return self._rows(select(u.need_area, people_where(u.reason == "no_service"),
-                                 people_where(u.reason == "none_fit"), total)
-                          .where(self.period.holds(u.at)).group_by(u.need_area)
-                          .order_by(total.desc(), u.need_area))
+        inner = (select(u.need_area, u.contact_id,
+                        func.max(case((u.reason == "no_service", 1), else_=0)).label("no_service"),
+                        func.max(case((u.reason == "none_fit", 1), else_=0)).label("none_fit"))
+                 .where(self.period.holds(u.at)).group_by(u.need_area, u.contact_id).subquery())
+        people = func.count()
+        return self._rows(select(inner.c.need_area, func.sum(inner.c.no_service),
+                                 func.sum(inner.c.none_fit), people)
+                          .group_by(inner.c.need_area).order_by(people.desc(), inner.c.need_area))
 
     def services(self, limit: int = 25) -> list[tuple]:
         s = t.signposted_service.c
-        people = func.count(distinct(s.contact_id))
-        return self._rows(select(s.service_id, people).where(self.period.holds(s.at))
-                          .group_by(s.service_id).order_by(people.desc(), s.service_id)
-                          .limit(limit))
+        inner = (select(s.service_id, s.contact_id).where(self.period.holds(s.at))
+                 .group_by(s.service_id, s.contact_id).subquery())
+        people = func.count()
+        return self._rows(select(inner.c.service_id, people).group_by(inner.c.service_id)
+                          .order_by(people.desc(), inner.c.service_id).limit(limit))
 
     def _contacts_by(self, column: ColumnElement) -> list[tuple]:
         c = t.contact.c
@@ -125,35 +196,19 @@ class ReportQueries:
         return self._rows(select(o.outcome, func.count()).where(self.period.holds(o.at))
                           .group_by(o.outcome))
 
-    def weekly(self) -> list[tuple]:
-        """Week, new contacts, people with needs, recommended, with an unmet need."""
-        columns: dict[str, dict[str, int]] = {}
-        sources = (("contacts", t.contact, t.contact.c.first_seen, t.contact.c.id),
-                   ("needs", t.need, t.need.c.at, t.need.c.contact_id),
-                   ("recommended", t.recommended_tier, t.recommended_tier.c.at,
-                    t.recommended_tier.c.contact_id),
-                   ("unmet", t.unmet_need, t.unmet_need.c.at, t.unmet_need.c.contact_id))
-        for name, table, when, who in sources:
-            week = week_of(self.connection, when).label("week")
-            statement = (select(week, func.count(distinct(who))).select_from(table)
-                         .where(self.period.holds(when)).group_by(week))
-            columns[name] = {str(w): int(n) for w, n in self.connection.execute(statement)}
-        weeks = sorted(set().union(*(set(v) for v in columns.values())))
-        return [(w, *(columns[name].get(w, 0) for name, *_ in sources)) for w in weeks]
+    def _weekly(self, table, when: ColumnElement, *where: ColumnElement) -> dict[str, int]:
+        week = week_of(self.connection, when).label("week")
+        statement = select(week, func.count()).where(self.period.holds(when), *where
+                                                     ).group_by(week)
+        return {str(w)[:10]: int(n) for w, n in self.connection.execute(statement)}
 
-    def released(self, counted: tuple[str, ...], excluded_tiers: tuple[str, ...],
-                 excluded_outcomes: tuple[str, ...]) -> int:
-        """People recommended a counted tier with no excluded tier, safeguarding or handover."""
-        r = t.recommended_tier
-        other = r.alias("other")
-        o = t.outcome.c
-        s = t.safeguarding.c
-        statement = select(func.count(distinct(r.c.contact_id))).where(
-            self.period.holds(r.c.at), r.c.tier.in_(counted),
-            ~exists(select(literal(1)).where(other.c.contact_id == r.c.contact_id,
-                                             other.c.tier.in_(excluded_tiers))),
-            ~exists(select(literal(1)).where(o.contact_id == r.c.contact_id,
-                                             o.outcome.in_(excluded_outcomes))),
-            ~exists(select(literal(1)).where(s.contact_id == r.c.contact_id)),
-        )
-        return int(self.connection.execute(statement).scalar() or 0)
+    def weekly(self) -> list[tuple]:
+        """Week; new contacts, need areas named, unmet needs recorded, handed to staff (each row
+        of these tables is one person and one thing, so no de-duplication is needed)."""
+        columns = [self._weekly(t.contact, t.contact.c.first_seen),
+                   self._weekly(t.need, t.need.c.at),
+                   self._weekly(t.unmet_need, t.unmet_need.c.at),
+                   self._weekly(t.outcome, t.outcome.c.at,
+                                t.outcome.c.outcome == "handed_to_staff")]
+        weeks = sorted(set().union(*columns))
+        return [(w, *(column.get(w, 0) for column in columns)) for w in weeks]

@@ -44,7 +44,7 @@ def _chart(table: ReportTable, rows: list[tuple], suppressed: str) -> Markup:
     if table.chart == "columns":
         wording = load_yaml("wording.yml")["sections"][table.key]
         names = wording["series"]
-        series = [(names[0], [r[1] for r in rows]), (names[1], [r[4] for r in rows])]
+        series = [(names[0], [r[1] for r in rows]), (names[1], [r[3] for r in rows])]
         return Markup(column_chart(table.title, [r[0] for r in rows], series, suppressed))
     pairs = [(r[table.chart_label], r[table.chart_value]) for r in rows]
     return Markup(bar_chart(table.title, pairs, suppressed))
