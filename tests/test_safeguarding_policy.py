@@ -157,7 +157,9 @@ def test_mid_form_the_form_is_paused_and_the_reply_still_comes_first(policy, dom
 def test_yes_to_is_anyone_at_risk_is_a_disclosure(policy, domain):
     tracker = _mid_form(domain, "risk_check", _user("affirm", text="yes"))
     actions = _run_turn(policy, domain, tracker)
-    assert actions[0] == "utter_safeguarding_unspecified_risk"
+    # The whole plan runs, although the first step closes the question that the "yes" answered.
+    assert actions == ["utter_safeguarding_unspecified_risk", "action_record_safeguarding",
+                       "utter_safeguarding_next", "action_listen"]
     # The next "yes" (e.g. to "shall we carry on?") is not taken as a second disclosure.
     tracker.update(_user("affirm", text="yes"))
     assert _run_turn(policy, domain, tracker) == []

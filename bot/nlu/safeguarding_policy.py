@@ -99,12 +99,23 @@ def disclosed_kinds(tracker: DialogueStateTracker) -> tuple[str, ...] | None:
     if message is None or not isinstance(message, UserUttered):
         return None
     intent = (message.intent or {}).get("name")
-    if intent == AFFIRM and tracker.get_slot(REQUESTED_SLOT) == RISK_CHECK_SLOT:
+    if intent == AFFIRM and _requested_when_user_spoke(tracker) == RISK_CHECK_SLOT:
         return (FALLBACK_KIND,)  # "yes" to the form's "is anyone at risk?" question
     if intent != DISCLOSE_HARM:
         return None
     found = [e.get("value") for e in message.entities or [] if e.get("entity") == RISK_KIND_ENTITY]
     return kinds_by_urgency(found) or (FALLBACK_KIND,)
+
+
+def _requested_when_user_spoke(tracker: DialogueStateTracker) -> Any:
+    """The form question open when the latest message arrived (our own first step clears it)."""
+    requested = None
+    for event in tracker.applied_events():
+        if isinstance(event, UserUttered) and event is tracker.latest_message:
+            return requested
+        if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+            requested = event.value
+    return tracker.get_slot(REQUESTED_SLOT)
 
 
 def crisis_plan(kinds: tuple[str, ...], domain: Domain) -> list[str]:

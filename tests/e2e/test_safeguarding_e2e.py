@@ -152,6 +152,7 @@ def test_positive_risk_gets_risk_enablement_information_not_999():
         assert not _shows(seen, "emergency_999"), item["text"]
 
 
+@pytest.mark.no_actions
 def test_crisis_reply_goes_out_with_the_action_server_stopped():
     url = os.environ.get("WAYFINDER_TEST_RASA_NO_ACTIONS_URL")
     if not url:
