@@ -25,7 +25,7 @@ __all__ = ["BACKENDS", "db_url", "fresh_db_url", "log", "make_events_table", "mi
            "postgres_base_url", "secret", "table_rows", "with_search_path"]
 
 TEST_SECRET = "test-secret-for-wayfinder-tests-0123456789"
-BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def postgres_base_url() -> str:
