@@ -23,8 +23,8 @@ VENV_BIN = Path(sys.executable).parent
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
          "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
 SCRIPTS = [
-    ["/i_am_self", "I can't get out since my fall and I'm lonely", '/inform_network{"network":"none"}',
-     "no", "no"],
+    ["/i_am_self", "I can't get out since my fall and I'm lonely",
+     '/inform_network{"network":"none"}', "no", "no"],
     ["my mum can't wash herself any more and I'm at the end of my tether",
      '/inform_network{"network":"some"}', "yes", '/inform_step{"sds_step":"5"}', "no"],
     ["/i_am_staff", "she needs help with meals and company", "my son helps a bit", "not sure",
@@ -81,7 +81,8 @@ def drive(port: int, conversations: int, scripts: list[list[str]], done_word: st
     latencies.sort()
     return {"turns": len(latencies), "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1),
-            "turns_to_answer": round(statistics.mean(turns_to_answer), 2) if turns_to_answer else None,
+            "turns_to_answer": (round(statistics.mean(turns_to_answer), 2)
+                                if turns_to_answer else None),
             "answered": len(turns_to_answer)}
 
 

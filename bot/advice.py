@@ -4,32 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from bot.content import load, need_label, need_labels
 from bot.council import load_council
+from bot.directory import Directory, ServiceOption
 from bot.journey import clean_text, normalise_step
 from bot.routing import Situation, TierAdvice, route, sds_step_info
 from bot.routing.steps import load_steps
-
-
-class ServiceLike(Protocol):
-    """What the answer needs from a directory entry."""
-
-    id: str
-    name: str
-    summary: str
-    phone: str | None
-    email: str | None
-    url: str | None
-    cost_text: str
-    council_approved: bool
-    last_checked_note: str | None
-
-
-class DirectoryLike(Protocol):
-    def search(self, *, need_areas: Sequence[str], tier: str | None, limit: int,
-               exclude_ids: Sequence[str] = ()) -> list[Any]: ...
 
 
 @dataclass
@@ -51,7 +33,8 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
     fluctuating = any(words in text for words in load("answer")["fluctuating_words"])
     isolated = network == "none" and bool({"relationships", "community_access"} & set(needs))
     at_risk = bool(slots.get("safeguarding_concern")) or slots.get("risk_check") is True
-    role = slots.get("person_role") if slots.get("person_role") in ("self", "carer", "staff") else "self"
+    role = slots.get("person_role")
+    role = role if role in ("self", "carer", "staff") else "self"
     return Situation(
         role=role, need_areas=needs, network=network, isolated=isolated, fluctuating=fluctuating,
         has_budget=budget, sds_step=normalise_step(slots.get("sds_step")),
@@ -59,13 +42,13 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
     )
 
 
-def contact_text(service: Any) -> str:
+def contact_text(service: ServiceOption) -> str:
     """'0113 496 0456, hello@x.example' from whatever contact details a service has."""
     parts = [part for part in (service.phone, service.email, service.url) if part]
     return load("answer")["service_contact_separator"].join(parts[:2]) or service.name
 
 
-def service_message(service: Any) -> tuple[str, dict[str, Any]]:
+def service_message(service: ServiceOption) -> tuple[str, dict[str, Any]]:
     """One place to go, as the utter_service response and its values."""
     wording = load("answer")
     return ("utter_service", {
@@ -89,7 +72,7 @@ def tier_message(number: int, advice: TierAdvice) -> tuple[str, dict[str, Any]]:
     })
 
 
-def build_answer(slots: Mapping[str, Any], directory: DirectoryLike,
+def build_answer(slots: Mapping[str, Any], directory: Directory,
                  channel: str | None = None, skip_tiers: Sequence[str] = ()) -> Answer:
     """Everything the person sees after the last question, least intensive help first."""
     situation = situation_from_slots(slots)
@@ -121,13 +104,13 @@ def build_answer(slots: Mapping[str, Any], directory: DirectoryLike,
     for area in situation.need_areas:
         if area not in covered and all(area != unmet for unmet, _ in answer.unmet):
             answer.unmet.append((area, answer.tiers[0] if answer.tiers else "information"))
-    answer.messages.append(("utter_summary", summary_values(slots, situation, info.what_comes_next,
-                                                            answer, directory)))
+    answer.messages.append(("utter_summary",
+                            summary_values(slots, situation, info.what_comes_next, answer)))
     return answer
 
 
 def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: str,
-                   answer: Answer, directory: Any) -> dict[str, str]:
+                   answer: Answer) -> dict[str, str]:
     """'What you told me' and 'what to do next', in the person's words where we can."""
     wording = load("answer")
     told = wording["told"].format(
@@ -136,7 +119,7 @@ def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: st
         network=wording["network"][situation.network],
         budget=wording["budget"].get(str(slots.get("has_budget")), wording["budget"]["unsure"]),
     )
-    first = _first_service_text(answer, directory)
+    first = _first_service_text(answer)
     if first:
         next_action = wording["next_action"].format(step_next=step_next, first_service=first)
     else:
@@ -145,7 +128,7 @@ def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: st
     return {"told": told[0].upper() + told[1:], "next_action": next_action}
 
 
-def _first_service_text(answer: Answer, directory: Any) -> str | None:
+def _first_service_text(answer: Answer) -> str | None:
     for name, values in answer.messages:
         if name == "utter_service":
             return f"{values['name']} ({values['contact']})"

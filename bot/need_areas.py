@@ -39,7 +39,7 @@ def need_areas_in(doc: Any) -> list[str]:
 
 
 def merge_need_areas(old: list[str] | None, new: list[str]) -> list[str]:
-    """Adds newly mentioned need areas to those already known, keeping order, dropping unknown ids."""
+    """Adds newly mentioned need areas to those known, keeping order and dropping unknown ids."""
     merged = [area for area in (old or []) if area in NEED_AREAS]
     for area in new:
         if area in NEED_AREAS and area not in merged:

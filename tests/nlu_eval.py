@@ -36,9 +36,9 @@ def macro_f1(gold: list[str], predicted: list[str]) -> tuple[float, dict[str, fl
     """Macro-averaged F1 over the gold labels, with each label's F1."""
     per_label = {}
     for label in sorted(set(gold)):
-        tp = sum(g == p == label for g, p in zip(gold, predicted))
-        fp = sum(p == label and g != label for g, p in zip(gold, predicted))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label and g != label for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         per_label[label] = 2 * precision * recall / (precision + recall) if tp else 0.0
@@ -63,7 +63,8 @@ async def evaluate(model: Path, nlu: Path, needs: Path) -> dict[str, Any]:
     predicted = [full_intent(await agent.parse_message(text)) for text, _ in pairs]
     gold = [intent for _, intent in pairs]
     f1, per_label = macro_f1(gold, predicted)
-    misses = [{"text": t, "expected": g, "got": p} for (t, g), p in zip(pairs, predicted) if g != p]
+    misses = [{"text": t, "expected": g, "got": p}
+              for (t, g), p in zip(pairs, predicted, strict=True) if g != p]
     found = Counter()
     need_misses = []
     for item in yaml.safe_load(needs.read_text(encoding="utf-8")):

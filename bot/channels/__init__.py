@@ -1,1 +1,1 @@
-"""Rasa input channels (plug-ins): the only bot/ package besides bot/nlu and bot/plugins that imports Rasa."""
+"""Rasa input channels; with bot/nlu and bot/plugins, the only bot/ code that imports Rasa."""

@@ -1,1 +1,1 @@
-"""Rasa NLU plug-ins and the builder of Wayfinder's own spaCy pipeline (the only bot/ code that may import Rasa)."""
+"""Rasa NLU plug-ins and the builders of Wayfinder's spaCy pipeline and training domain."""

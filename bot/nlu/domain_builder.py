@@ -1,4 +1,4 @@
-"""Builds the domain Rasa trains on: domain.yml + data/domain/*.yml + council facts from data/council.yml.
+"""Builds the trained domain: domain.yml + data/domain/*.yml + council facts (data/council.yml).
 
 Run: python -m bot.nlu.domain_builder [--out models/build/domain.yml]
 The council's name and phone numbers become the initial values of the council_* slots, so every
@@ -33,7 +33,7 @@ def _intent_name(item: Any) -> str:
 
 
 def merge(base: dict[str, Any], fragment: dict[str, Any], source: str) -> dict[str, Any]:
-    """Merges one fragment into base; lists are unioned, a name defined twice differently is an error."""
+    """Merges a fragment into base: lists are unioned; a name defined twice differently fails."""
     for key in LIST_KEYS:
         seen = {_intent_name(item) for item in base.get(key, [])}
         for item in fragment.get(key, []) or []:
@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     domain = build_domain()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    header = "# Built by bot/nlu/domain_builder.py from domain.yml, data/domain/ and data/council.yml.\n"
+    header = ("# Built by bot/nlu/domain_builder.py from domain.yml, data/domain/ and "
+              "data/council.yml.\n")
     text = header + yaml.safe_dump(domain, sort_keys=False, allow_unicode=True, width=120)
     if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:
         args.out.write_text(text, encoding="utf-8")

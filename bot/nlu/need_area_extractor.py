@@ -1,4 +1,4 @@
-"""Rasa NLU component: turns the entity ruler's NEED/ROLE spans into need_area / person_role entities."""
+"""Rasa NLU component: the entity ruler's NEED/ROLE spans become need_area/person_role entities."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Builds Wayfinder's spaCy pipeline from data/patterns into models/spacy (no pretrained model needed).
+"""Builds Wayfinder's spaCy pipeline from data/patterns into models/spacy (no pretrained model).
 
 Run: python -m bot.nlu.spacy_builder [--out models/spacy/wayfinder_en] [--force]
 """
@@ -35,7 +35,7 @@ TEXT_SPEAK: dict[str, str] = {"ca": "can", "wo": "will", "nt": "not", "n't": "no
 
 
 def _case_insensitive_lookups(nlp: Language) -> None:
-    """Adds lower/Title/UPPER forms to the lemma lookup table so 'Cooking' lemmatises like 'cooking'."""
+    """Adds lower/Title/UPPER forms to the lemma table, so 'Cooking' lemmatises like 'cooking'."""
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     source = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
     with gzip.open(source, "rt", encoding="utf-8") as handle:
@@ -100,7 +100,8 @@ def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR) -> list[dic
     for label, filename in PATTERN_FILES.items():
         for ident, phrases in load_pattern_file(patterns_dir / filename).items():
             for phrase in phrases:
-                pattern = phrase if isinstance(phrase, list) else phrase_to_pattern(nlp, str(phrase))
+                raw = isinstance(phrase, list)
+                pattern = phrase if raw else phrase_to_pattern(nlp, str(phrase))
                 patterns.append({"label": label, "id": str(ident), "pattern": pattern})
     return patterns
 
