@@ -44,6 +44,11 @@ class ValidateSlotMappings(ValidationAction):
         safely("record_needs", needs_log().record_needs, tracker.sender_id, merged)
         return {"need_areas": merged}
 
+    def validate_need_areas(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Result:
+        """Already checked against the known ids when extracted."""
+        return {"need_areas": value}
+
 
 class ValidateGuideForm(FormValidationAction):
     """Checks each answer; an answer we cannot read is asked again, never guessed."""

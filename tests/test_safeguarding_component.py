@@ -65,10 +65,20 @@ def test_confident_classifier_alone_counts_as_unspecified_risk(nlp, detector):
     assert _risk_kinds(message) == ["unspecified_risk"]
 
 
-def test_unsure_classifier_without_rules_is_left_alone(nlp, detector):
-    message = _message(nlp, "things are a bit rubbish", "disclose_harm", 0.3)
+def test_unsure_classifier_without_rules_gives_way_to_the_next_intent(nlp, detector):
+    message = _message(nlp, "many thanks", "disclose_harm", 0.41)
     detector.process([message])
-    assert message.get("intent") == {"name": "disclose_harm", "confidence": 0.3}
+    # The policy acts on the intent alone: a weak guess must not reach it as disclose_harm.
+    assert message.get("intent") == {"name": "chitchat", "confidence": 0.59}
+    assert _risk_kinds(message) == []
+
+
+def test_unsure_classifier_with_no_likely_alternative_becomes_fallback(nlp, detector):
+    message = _message(nlp, "things are a bit rubbish", "disclose_harm", 0.3)
+    message.set("intent_ranking", [{"name": "disclose_harm", "confidence": 0.3},
+                                   {"name": "chitchat", "confidence": 0.1}])
+    detector.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
     assert _risk_kinds(message) == []
 
 

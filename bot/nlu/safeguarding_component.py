@@ -34,6 +34,7 @@ RISK_KIND_ENTITY = "risk_kind"
 FALLBACK_KIND = "unspecified_risk"
 SPACY_DOC_KEY = "text_spacy_doc"  # where SpacyNLP leaves the parsed message (rasa SPACY_DOCS)
 EXTRACTOR_NAME = "SafeguardingDetector"
+NEXT_INTENT_FLOOR = 0.2  # below this the next-best intent is a guess too: nlu_fallback instead
 MAX_TEXT_CHARS = 5000  # longer messages are checked in overlapping pieces of this size
 
 
@@ -111,6 +112,7 @@ class SafeguardingDetector(GraphComponent):
             logger.exception("safeguarding rules failed; relying on the classifier")
             disclosure = None
         if disclosure is None and not self._classifier_says_harm(message):
+            _demote_unsure_guess(message)
             return message
         kinds = disclosure.kinds if disclosure else (FALLBACK_KIND,)
         _set_disclose_harm(message)
@@ -125,6 +127,24 @@ class SafeguardingDetector(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Checks every message (Rasa calls this for each user message)."""
         return [self.process_message(message) for message in messages]
+
+
+def _demote_unsure_guess(message: Message) -> None:
+    """A weak disclose_harm guess with no risk phrase ("many thanks" at 0.41) is not a disclosure.
+
+    SafeguardingPolicy acts on the intent alone, so leaving it would send emergency numbers to
+    someone saying thank you: take the next intent instead, or nlu_fallback if none is likely.
+    """
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != DISCLOSE_HARM:
+        return
+    others = [item for item in message.get(INTENT_RANKING_KEY) or []
+              if item.get(INTENT_NAME_KEY) != DISCLOSE_HARM]
+    if others and float(others[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= NEXT_INTENT_FLOOR:
+        message.set(INTENT, dict(others[0]), add_to_output=True)
+    else:
+        message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True)
 
 
 def _set_disclose_harm(message: Message) -> None:
