@@ -20,6 +20,7 @@ from bot.journey import (
     normalise_step,
 )
 from bot.need_areas import merge_need_areas
+from bot.postcode import district_from_text
 from bot.vocab import ROLES
 
 Result = dict[str, Any]
@@ -37,12 +38,25 @@ class ValidateSlotMappings(ValidationAction):
         new = [e.get("value") for e in entities if e.get("entity") == "need_area"]
         merged = merge_need_areas(tracker.get_slot("need_areas"), [str(n) for n in new])
         role = tracker.get_slot("person_role")
+        district = tracker.get_slot("postcode_district")
         safely("record_contact", needs_log().record_contact, tracker.sender_id,
-               channel_of(tracker), role=role if role in ROLES else None)
+               channel_of(tracker), role=role if role in ROLES else None,
+               postcode_district=district_from_text(tracker.latest_message.get("text"))
+               or district)
         if merged == (tracker.get_slot("need_areas") or []):
             return {}
         safely("record_needs", needs_log().record_needs, tracker.sender_id, merged)
         return {"need_areas": merged}
+
+    async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Result:
+        """Only the district is kept ('NM3 4AB' -> 'NM3'), for places nearby and the report."""
+        district = district_from_text(tracker.latest_message.get("text"))
+        return {"postcode_district": district} if district else {}
+
+    def validate_postcode_district(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Result:
+        return {"postcode_district": value}
 
     def validate_need_areas(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Result:

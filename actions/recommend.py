@@ -10,11 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import directory, event_key, needs_log, safely
-from bot.advice import Answer, build_answer, service_message, situation_from_slots
+from bot.advice import (
+    Answer,
+    build_answer,
+    search_near,
+    service_message,
+    situation_from_slots,
+)
 from bot.content import need_label
 
 FORM_SLOTS = ("person_role", "what_matters", "need_areas", "network", "has_budget", "sds_step",
-              "risk_check", "safeguarding_concern", "prefers_person")
+              "risk_check", "safeguarding_concern", "prefers_person", "postcode_district")
 
 
 def _slots(tracker: Tracker) -> dict[str, Any]:
@@ -69,8 +75,9 @@ class ActionMoreOptions(Action):
         tiers = tracker.get_slot("recommended_tiers") or [None]
         found = []
         for tier in tiers:
-            found = directory().search(need_areas=situation.need_areas, tier=tier, limit=3,
-                                       exclude_ids=shown)
+            found = search_near(directory(), tracker.get_slot("postcode_district"),
+                                need_areas=situation.need_areas, tier=tier, limit=3,
+                                exclude_ids=shown)
             if found:
                 break
         if not found:

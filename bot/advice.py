@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.content import load, need_label, need_labels
 from bot.council import load_council
-from bot.directory import Directory, ServiceOption
+from bot.directory import Directory, ServiceOption, UnknownPlaceError
 from bot.journey import clean_text, normalise_step
 from bot.routing import Situation, TierAdvice, route, sds_step_info
 from bot.routing.steps import load_steps
@@ -64,6 +64,16 @@ def _limits(channel: str | None) -> dict[str, int]:
     return limits.get(channel or "default", limits["default"])
 
 
+def search_near(directory: Directory, district: Any, **query: Any) -> list[ServiceOption]:
+    """Nearest first when we know a district the directory covers; otherwise anywhere."""
+    if isinstance(district, str) and district:
+        try:
+            return directory.search(postcode_district=district, **query)
+        except UnknownPlaceError:
+            pass  # a district outside the area: show places anywhere rather than nothing
+    return directory.search(**query)
+
+
 def tier_message(number: int, advice: TierAdvice) -> tuple[str, dict[str, Any]]:
     return ("utter_tier", {
         "tier_number": number, "tier_name": advice.label or advice.tier,
@@ -88,8 +98,9 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
     for number, item in enumerate(advice[: limits["tiers"]], start=1):
         answer.tiers.append(item.tier)
         answer.messages.append(tier_message(number, item))
-        found = directory.search(need_areas=situation.need_areas, tier=item.tier,
-                                 limit=limits["services_per_tier"], exclude_ids=answer.service_ids)
+        found = search_near(directory, slots.get("postcode_district"),
+                            need_areas=situation.need_areas, tier=item.tier,
+                            limit=limits["services_per_tier"], exclude_ids=answer.service_ids)
         for service in found:
             answer.service_ids.append(service.id)
             covered.update(getattr(service, "need_areas", ()) or ())

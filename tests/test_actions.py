@@ -169,3 +169,26 @@ def test_a_broken_database_never_stops_the_answer(monkeypatch):
     finally:
         services.needs_log.cache_clear()
     assert responses(messages)[-1] == "utter_after_answer"
+
+
+def test_a_postcode_is_kept_only_as_its_district(log):
+    tracker = make_tracker({}, text="mum lives at NM3 4AB and can't cook")
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert {"event": "slot", "name": "postcode_district", "value": "NM3",
+            "timestamp": None} in events
+    assert rows(log, "select postcode_district from wf_contact") == [("NM3",)]
+    dump = " ".join(str(r) for r in rows(log, "select * from wf_contact"))
+    assert "4AB" not in dump
+
+
+def test_places_are_nearest_first_when_the_district_is_known(log):
+    from bot.advice import search_near
+    from bot.directory import default
+
+    query = {"need_areas": ("nutrition",), "tier": "community", "limit": 3}
+    near = search_near(default(), "NM8", **query)
+    distances = [option.distance_km for option in near]
+    assert near and all(d is not None for d in distances) and distances == sorted(distances)
+    # A district outside the borough still gets places, just not sorted by distance.
+    elsewhere = search_near(default(), "ZZ9", **query)
+    assert elsewhere and all(option.distance_km is None for option in elsewhere)

@@ -140,7 +140,8 @@ def test_odd_input_gets_a_clear_answer(message):
 
 def test_needs_log_holds_what_people_needed_but_nobody_identifiable():
     chat = Chat(sender="e2e-privacy-check-07700900123")
-    answer_all(chat, "/i_am_carer", "my nan Doris Smith can't cook, ring me on 07700 900123")
+    answer_all(chat, "/i_am_carer",
+               "my nan Doris Smith at NM2 5XY can't cook, ring me on 07700 900123")
     engine = create_engine(os.environ["DATABASE_URL"], future=True)
     with engine.connect() as connection:
         who = pseudonym(chat.sender)
@@ -148,12 +149,15 @@ def test_needs_log_holds_what_people_needed_but_nobody_identifiable():
             text("select need_area from wf_need where contact_id = :c"), {"c": who})}
         outcome = [row[0] for row in connection.execute(
             text("select outcome from wf_outcome where contact_id = :c"), {"c": who})]
+        district = connection.execute(
+            text("select postcode_district from wf_contact where id = :c"), {"c": who}).scalar()
         dump = " ".join(str(row) for table in ("wf_contact", "wf_need", "wf_outcome",
                                                "wf_recommended_tier", "wf_signposted_service")
                         for row in connection.execute(text(f"select * from {table}")))
     engine.dispose()
     assert "nutrition" in needs and outcome == ["recommendation_given"]
     assert "Doris" not in dump and "07700" not in dump and chat.sender not in dump
+    assert district == "NM2" and "5XY" not in dump
 
 
 def test_resume_part_one_start_a_conversation():
