@@ -45,6 +45,7 @@ def test_recommendation_shows_step_tiers_places_and_summary(log):
     summary = messages[-2]
     assert "washing and bathing" in summary["told"]
     assert "the person you care for" in summary["told"]
+    assert "Family and friends: help with some things. Personal budget: not yet." in summary["told"]
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["support_tier"] in ("information", "peer", "community", "provider")
     assert slots["recommendation_given"] is True
