@@ -13,13 +13,8 @@ from sqlalchemy import text
 
 from bot.needs_log import NeedsLog, default_database_url, make_engine
 from bot.privacy import pseudonym
-
-try:  # tests/ is a package when tests/__init__.py exists, else it is on sys.path
-    from tests.db_fixtures import *  # noqa: F403
-    from tests.db_fixtures import table_rows
-except ImportError:
-    from db_fixtures import *  # type: ignore[no-redef]  # noqa: F403
-    from db_fixtures import table_rows  # type: ignore[no-redef]
+from tests.db_fixtures import *  # noqa: F403
+from tests.db_fixtures import table_rows
 
 T0 = datetime(2024, 5, 6, 9, 30)
 WF_TABLES = ["wf_contact", "wf_need", "wf_recommended_tier", "wf_signposted_service",

@@ -11,11 +11,7 @@ from bot.__main__ import main
 from bot.needs_log import NeedsLog, make_engine, upgrade
 from bot.needs_log.migrate import alembic_config, current_revision, head_revision
 from bot.needs_log.schema import metadata
-
-try:
-    from tests.db_fixtures import *  # noqa: F403
-except ImportError:
-    from db_fixtures import *  # type: ignore[no-redef]  # noqa: F403
+from tests.db_fixtures import *  # noqa: F403
 
 WF_TABLES = {"wf_contact", "wf_need", "wf_recommended_tier", "wf_signposted_service",
              "wf_unmet_need", "wf_outcome", "wf_safeguarding", "wf_inbound_message",

@@ -9,13 +9,8 @@ import pytest
 from bot.__main__ import main
 from bot.needs_log import NeedsLog
 from bot.privacy import pseudonym
-
-try:
-    from tests.db_fixtures import *  # noqa: F403
-    from tests.db_fixtures import make_events_table, table_rows
-except ImportError:
-    from db_fixtures import *  # type: ignore[no-redef]  # noqa: F403
-    from db_fixtures import make_events_table, table_rows  # type: ignore[no-redef]
+from tests.db_fixtures import *  # noqa: F403
+from tests.db_fixtures import make_events_table, table_rows
 
 NOW = datetime(2025, 6, 1, 12, 0)
 PHONE = "+447700900123"

@@ -12,11 +12,7 @@ import pytest
 from bot.__main__ import main
 from bot.needs_log import NeedsLog
 from bot.report import build_report, render_html, suppress, write_report
-
-try:
-    from tests.db_fixtures import *  # noqa: F403
-except ImportError:
-    from db_fixtures import *  # type: ignore[no-redef]  # noqa: F403
+from tests.db_fixtures import *  # noqa: F403
 
 MONDAY = datetime(2024, 3, 4, 10, 0)
 START, END = date(2024, 3, 4), date(2024, 3, 17)

@@ -7,41 +7,24 @@ import re
 import pytest
 import requests
 
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import (
-        PHONE,
-        ROLE_BUTTONS,
-        TOKEN,
-        WEBHOOK_PATH,
-        WHO_FOR,
-        Clock,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sign_form,
-        sms_params,
-        twiml_messages,
-    )
-except ImportError:  # pragma: no cover
-    from fake_twilio import (  # type: ignore[no-redef]
-        PHONE,
-        ROLE_BUTTONS,
-        TOKEN,
-        WEBHOOK_PATH,
-        WHO_FOR,
-        Clock,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sign_form,
-        sms_params,
-        twiml_messages,
-    )
-
 from bot.council import load_council
 from bot.sms.gsm7 import is_gsm7, septets
 from bot.sms.memory import ConversationMemory
 from bot.sms.wording import load_wording
+from tests.fake_twilio import (
+    PHONE,
+    ROLE_BUTTONS,
+    TOKEN,
+    WEBHOOK_PATH,
+    WHO_FOR,
+    Clock,
+    ScriptedBot,
+    harness,
+    post_signed,
+    sign_form,
+    sms_params,
+    twiml_messages,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -74,10 +74,7 @@ def test_rasa_builds_the_channel_from_a_credentials_file_and_mounts_it_where_twi
     from rasa.shared.utils.io import read_config_file
     from sanic import Sanic
 
-    try:
-        from tests.fake_twilio import FakeStore, post_signed, serve_sanic, sms_params
-    except ImportError:  # pragma: no cover
-        from fake_twilio import FakeStore, post_signed, serve_sanic, sms_params  # type: ignore[no-redef]
+    from tests.fake_twilio import FakeStore, post_signed, serve_sanic, sms_params
 
     monkeypatch.setenv("WAYFINDER_SECRET", "channel-test-secret-0123456789")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "from-the-environment")

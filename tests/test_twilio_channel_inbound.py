@@ -8,34 +8,19 @@ import logging
 import pytest
 import requests
 
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import (
-        PHONE,
-        TOKEN,
-        WEBHOOK_PATH,
-        WHO_FOR,
-        Clock,
-        FakeStore,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sign_form,
-    )
-except ImportError:  # pragma: no cover
-    from fake_twilio import (  # type: ignore[no-redef]
-        PHONE,
-        TOKEN,
-        WEBHOOK_PATH,
-        WHO_FOR,
-        Clock,
-        FakeStore,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sign_form,
-    )
-
 from bot.sms.wording import load_wording
+from tests.fake_twilio import (
+    PHONE,
+    TOKEN,
+    WEBHOOK_PATH,
+    WHO_FOR,
+    Clock,
+    FakeStore,
+    ScriptedBot,
+    harness,
+    post_signed,
+    sign_form,
+)
 
 
 @pytest.fixture(autouse=True)

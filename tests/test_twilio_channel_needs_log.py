@@ -9,27 +9,15 @@ import pytest
 
 from bot.needs_log import NeedsLog
 from bot.privacy import pseudonym
-
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import (
-        PHONE,
-        TOKEN,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sms_params,
-        twiml_messages,
-    )
-except ImportError:  # pragma: no cover
-    from fake_twilio import (  # type: ignore[no-redef]
-        PHONE,
-        TOKEN,
-        ScriptedBot,
-        harness,
-        post_signed,
-        sms_params,
-        twiml_messages,
-    )
+from tests.fake_twilio import (
+    PHONE,
+    TOKEN,
+    ScriptedBot,
+    harness,
+    post_signed,
+    sms_params,
+    twiml_messages,
+)
 
 
 @pytest.fixture(autouse=True)

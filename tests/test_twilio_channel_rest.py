@@ -6,20 +6,16 @@ import logging
 
 import pytest
 
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import (
-        PHONE,
-        TOKEN,
-        WHO_FOR,
-        FakeTwilioAPI,
-        ScriptedBot,
-        SentMessage,
-        harness,
-    )
-except ImportError:  # pragma: no cover
-    from fake_twilio import PHONE, TOKEN, WHO_FOR, FakeTwilioAPI, ScriptedBot, SentMessage, harness  # type: ignore[no-redef]
-
 from bot.sms.wording import load_wording
+from tests.fake_twilio import (
+    PHONE,
+    TOKEN,
+    WHO_FOR,
+    FakeTwilioAPI,
+    ScriptedBot,
+    SentMessage,
+    harness,
+)
 
 SID = "ACtest"
 NUMBER = "+447700900123"

@@ -6,16 +6,13 @@ check, any change to them is refused with 403.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 import requests
 
 from bot.channels.twilio_sms import TwilioSMSInput
-
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import WEBHOOK_PATH, ScriptedBot, harness
-except ImportError:  # pragma: no cover
-    from fake_twilio import WEBHOOK_PATH, ScriptedBot, harness  # type: ignore[no-redef]
-from urllib.parse import urlencode
+from tests.fake_twilio import WEBHOOK_PATH, ScriptedBot, harness
 
 VECTOR_TOKEN = "12345"
 VECTOR_URI = "https://mycompany.com/myapp.php?foo=1&bar=2"

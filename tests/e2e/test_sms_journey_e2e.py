@@ -23,11 +23,7 @@ from bot.privacy import pseudonym
 from bot.sms.gsm7 import is_gsm7, septets
 from bot.sms.segments import count_segments
 from bot.sms.wording import load_wording
-
-try:  # tests/ may or may not be a package
-    from tests.fake_twilio import WEBHOOK_PATH, message_sid, sign_form, sms_params
-except ImportError:  # pragma: no cover
-    from fake_twilio import WEBHOOK_PATH, message_sid, sign_form, sms_params  # type: ignore[no-redef]
+from tests.fake_twilio import WEBHOOK_PATH, message_sid, sign_form, sms_params
 
 pytestmark = pytest.mark.e2e
 
