@@ -25,6 +25,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
+	safeguarding-test \
 	report purge bench clean
 
 help:
@@ -84,11 +85,15 @@ core-test: train
 nlu-test: train
 	$(PY) -m tests.nlu_eval --model $(MODEL) --nlu tests/nlu_test.yml --out results/nlu
 
+# Every disclosure mid-form at every question, in process with no action server (a few minutes).
+safeguarding-test: train
+	$(PY) -m tests.safeguarding_exhaustive --model $(MODEL)
+
 # End-to-end: real action server and Rasa on test ports, then the same Rasa without actions.
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test e2e
+test: lint unit validate train core-test nlu-test safeguarding-test e2e
 	@echo "All Wayfinder tests passed."
 
 report: venv
