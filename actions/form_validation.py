@@ -14,7 +14,6 @@ from bot.content import need_labels
 from bot.journey import (
     classify_network,
     classify_role,
-    classify_step,
     classify_yes_no,
     clean_text,
     normalise_step,
@@ -106,7 +105,7 @@ class ValidateGuideForm(FormValidationAction):
 
     def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Result:
-        step = normalise_step(value) if not isinstance(value, str) else classify_step(value)
+        step = normalise_step(value)  # buttons ("5"), numbers and typed descriptions alike
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}
