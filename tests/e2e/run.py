@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN = os.environ.get("WAYFINDER_TEST_POSTGRES_URL",
                                 "postgresql://postgres@127.0.0.1:5432/test")
-E2E_DB = "wayfinder_e2e"
+E2E_DB = os.environ.get("WAYFINDER_E2E_DB", "wayfinder_e2e")  # one per parallel run
 TWILIO_TEST_ENV = {"TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "test-auth-token",
                    "TWILIO_NUMBER": "+447700900123"}
 
