@@ -1,8 +1,14 @@
-"""Rasa NLU component: OR-s the safeguarding rules with the intent classifier on every message.
+"""Rasa NLU component: decides on every message whether it discloses harm (urgent, check, none).
 
-Place it after the intent classifier in config.yml (before or after FallbackClassifier):
+The phrase rules (bot/safeguarding/detector.py) and the learned model (bot/safeguarding/model.py)
+are combined by bot/safeguarding/outcome.py. Place it last in config.yml:
     - name: bot.nlu.safeguarding_component.SafeguardingDetector
-      classifier_threshold: 0.5
+      urgent_threshold: 0.8
+      check_threshold: 0.4
+
+Urgent sets intent disclose_harm (SafeguardingPolicy answers at once); check adds a risk_outcome
+entity (the policy asks "Is anyone hurt or in danger right now?"). DIET's disclose_harm on its
+own never makes a message urgent: at most a check, and never for a button payload.
 """
 
 from __future__ import annotations
@@ -25,13 +31,16 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
-from bot.safeguarding import Disclosure, detect
+from bot.safeguarding import detect
+from bot.safeguarding.config import FALLBACK_KIND
+from bot.safeguarding.model import RiskScore, load_model
+from bot.safeguarding.outcome import CHECK, NONE, URGENT, Decision, Thresholds, decide
 
 logger = logging.getLogger(__name__)
 
 DISCLOSE_HARM = "disclose_harm"
 RISK_KIND_ENTITY = "risk_kind"
-FALLBACK_KIND = "unspecified_risk"
+RISK_OUTCOME_ENTITY = "risk_outcome"
 SPACY_DOC_KEY = "text_spacy_doc"  # where SpacyNLP leaves the parsed message (rasa SPACY_DOCS)
 EXTRACTOR_NAME = "SafeguardingDetector"
 NEXT_INTENT_FLOOR = 0.2  # below this the next-best intent is a guess too: nlu_fallback instead
@@ -40,16 +49,21 @@ MAX_TEXT_CHARS = 5000  # longer messages are checked in overlapping pieces of th
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class SafeguardingDetector(GraphComponent):
-    """Marks a message as intent disclose_harm when the rules or the classifier see harm."""
+    """Rules + learned model -> urgent / check / none, with the kinds of risk."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """classifier_threshold: classifier confidence in disclose_harm that counts on its own."""
-        return {"classifier_threshold": 0.5}
+        """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
+        return {"urgent_threshold": 0.8, "check_threshold": 0.4, "suicide_threshold": 0.25,
+                "rule_veto": 0.0, "classifier_check_threshold": 0.9}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._threshold = float(config.get("classifier_threshold", 0.5))
+        self._thresholds = Thresholds(
+            urgent=float(config["urgent_threshold"]), check=float(config["check_threshold"]),
+            suicide=float(config["suicide_threshold"]), rule_veto=float(config["rule_veto"]))
+        self._classifier_check = float(config["classifier_check_threshold"])
         self._own_nlp: Any = None
+        self._model = load_model()  # fails at load time, loudly, if `make train` was skipped
 
     @classmethod
     def create(
@@ -59,7 +73,7 @@ class SafeguardingDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafeguardingDetector:
-        """Creates the component (nothing to train)."""
+        """Creates the component (the learned model is built by make, not by rasa train)."""
         return cls({**cls.get_default_config(), **config})
 
     def _docs_for(self, message: Message, text: str) -> list[Doc]:
@@ -76,51 +90,63 @@ class SafeguardingDetector(GraphComponent):
         pieces = [lowered[i:i + MAX_TEXT_CHARS] for i in range(0, max(len(lowered), 1), step)]
         return [self._own_nlp(piece) for piece in pieces]
 
-    def _rules(self, message: Message, text: str) -> Disclosure | None:
+    def _rule_kinds(self, message: Message, text: str) -> tuple[str, ...]:
         kinds: list[str] = []
-        evidence: set[str] = set()
         for doc in self._docs_for(message, text):
             found = detect(doc)
             if found:
                 kinds.extend(k for k in found.kinds if k not in kinds)
-                evidence.update(found.evidence_ids)
-        if not kinds:
-            return None
-        return Disclosure(kinds=tuple(kinds), evidence_ids=tuple(sorted(evidence)))
+        return tuple(kinds)
 
-    def _classifier_says_harm(self, message: Message) -> bool:
-        """disclose_harm at or above the threshold, as the intent or in the ranking.
-
-        The ranking counts too: FallbackClassifier may have replaced a sure disclose_harm
-        with nlu_fallback because a second intent came close ("ambiguous").
-        """
+    def _classifier_confidence(self, message: Message) -> float:
+        """DIET's confidence in disclose_harm, as the intent or in the ranking."""
         candidates = [message.get(INTENT) or {}] + list(message.get(INTENT_RANKING_KEY) or [])
-        return any(
-            item.get(INTENT_NAME_KEY) == DISCLOSE_HARM
-            and float(item.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._threshold
-            for item in candidates
-        )
+        return max((float(item.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for item in candidates
+                    if item.get(INTENT_NAME_KEY) == DISCLOSE_HARM), default=0.0)
+
+    def assess(self, message: Message, text: str) -> Decision:
+        """Rules and model together; either failing never silences the other."""
+        try:
+            rule_kinds = self._rule_kinds(message, text)
+        except Exception:
+            logger.exception("safeguarding rules failed; relying on the model")
+            rule_kinds = ()
+        score: RiskScore | None
+        try:
+            score = self._model.score(text)
+        except Exception:
+            logger.exception("safeguarding model failed; relying on the rules")
+            score = None
+        decision = decide(rule_kinds, score, self._thresholds)
+        if decision.outcome == NONE and self._classifier_confidence(message) >= self._classifier_check:
+            return Decision(CHECK, (FALLBACK_KIND,), "classifier")
+        return decision
 
     def process_message(self, message: Message) -> Message:
-        """Checks one message; on a disclosure sets the intent and risk_kind entities."""
+        """Checks one message; sets the intent (urgent) and the risk_kind / risk_outcome entities."""
         text = message.get(TEXT)
-        if not isinstance(text, str) or not text.strip() or text.startswith("/"):
-            return message  # empty, or a button payload (/intent) that says what it means
-        try:
-            disclosure = self._rules(message, text)
-        except Exception:  # never let a detection bug silence the classifier's own answer
-            logger.exception("safeguarding rules failed; relying on the classifier")
-            disclosure = None
-        if disclosure is None and not self._classifier_says_harm(message):
+        if not isinstance(text, str) or not text.strip():
+            return message
+        if text.startswith("/"):
+            # A button payload says what it means; one for an intent that does not exist must
+            # never become a disclosure because DIET guessed its broadest class.
+            if not text.startswith(f"/{DISCLOSE_HARM}"):
+                _demote_unsure_guess(message)
+            return message
+        decision = self.assess(message, text)
+        if decision.outcome == NONE:
             _demote_unsure_guess(message)
             return message
-        kinds = disclosure.kinds if disclosure else (FALLBACK_KIND,)
-        _set_disclose_harm(message)
-        entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != RISK_KIND_ENTITY]
-        entities += [
-            {"entity": RISK_KIND_ENTITY, "value": kind, "extractor": EXTRACTOR_NAME}
-            for kind in kinds
-        ]
+        if decision.outcome == URGENT:
+            _set_disclose_harm(message)
+        else:
+            _demote_unsure_guess(message)
+        entities = [e for e in message.get(ENTITIES) or []
+                    if e.get("entity") not in (RISK_KIND_ENTITY, RISK_OUTCOME_ENTITY)]
+        entities += [{"entity": RISK_OUTCOME_ENTITY, "value": decision.outcome,
+                      "extractor": EXTRACTOR_NAME}]
+        entities += [{"entity": RISK_KIND_ENTITY, "value": kind, "extractor": EXTRACTOR_NAME}
+                     for kind in decision.kinds]
         message.set(ENTITIES, entities, add_to_output=True)
         return message
 
@@ -130,9 +156,9 @@ class SafeguardingDetector(GraphComponent):
 
 
 def _demote_unsure_guess(message: Message) -> None:
-    """A weak disclose_harm guess with no risk phrase ("many thanks" at 0.41) is not a disclosure.
+    """DIET's disclose_harm without our detector's say-so is not a disclosure.
 
-    SafeguardingPolicy acts on the intent alone, so leaving it would send emergency numbers to
+    SafeguardingPolicy acts on the intent, so leaving it would send emergency numbers to
     someone saying thank you: take the next intent instead, or nlu_fallback if none is likely.
     """
     intent = message.get(INTENT) or {}

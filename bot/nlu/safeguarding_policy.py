@@ -1,5 +1,9 @@
 """Rasa policy: the crisis reply goes out first, in every state, without the action server.
 
+Three outcomes from SafeguardingDetector: urgent (disclose_harm: the kind's contacts in the first
+reply), check (risk_outcome "check": one "Is anyone hurt or in danger right now?" with Yes/No;
+urgent on yes or any further sign, the paused form resumes on no), none (no opinion).
+
 config.yml (policies):
     - name: bot.nlu.safeguarding_policy.SafeguardingPolicy
       priority: 7
@@ -28,11 +32,17 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safeguarding import kinds_by_urgency, urgent_contacts
+from bot.safeguarding.answers import yes_or_no
 
 DISCLOSE_HARM = "disclose_harm"
 AFFIRM = "affirm"
 RISK_CHECK_SLOT = "risk_check"
 RISK_KIND_ENTITY = "risk_kind"
+RISK_OUTCOME_ENTITY = "risk_outcome"
+CHECK_RESPONSE = "utter_safeguarding_check"
+CHECK_NO_RESPONSE = "utter_safeguarding_check_no"
+CHECK_KIND_SLOT = "safeguarding_check_kind"
+PAUSED_FORM_SLOT = "safeguarding_paused_form"
 FALLBACK_KIND = "unspecified_risk"
 RECORD_ACTION = "action_record_safeguarding"
 NEXT_RESPONSE = "utter_safeguarding_next"
@@ -76,21 +86,95 @@ class SafeguardingPolicy(Policy):
         rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        """The next step of the crisis sequence, or no opinion (all zeros)."""
-        kinds = disclosed_kinds(tracker)
-        if kinds is None:
+        """The next step of the crisis (or check) sequence, or no opinion (all zeros)."""
+        plan, first_events = _plan_for(tracker, domain)
+        if not plan:
             return self._prediction(self._default_predictions(domain))
-        plan = crisis_plan(kinds, domain)
         done = _actions_since_user_message(tracker)
         position = _progress(plan, done)
         if position >= len(plan):
             return self._prediction(self._default_predictions(domain))
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(plan[position])] = 1.0
-        optional_events = _first_step_events(tracker, kinds) if position == 0 else []
+        optional_events = first_events if position == 0 else []
         return self._prediction(
             probabilities, optional_events=optional_events, is_no_user_prediction=True
         )
+
+
+def _plan_for(tracker: DialogueStateTracker, domain: Domain) -> tuple[list[str], list[Any]]:
+    """The actions for the latest message and the events that go with the first one."""
+    kinds = disclosed_kinds(tracker)
+    outcome = _latest_outcome(tracker)
+    if _check_was_asked(tracker):
+        pending = tuple(k for k in [tracker.get_slot(CHECK_KIND_SLOT)] if k) or (FALLBACK_KIND,)
+        message = tracker.latest_message
+        answer = yes_or_no(message.text if isinstance(message, UserUttered) else None,
+                           (message.intent or {}).get("name") if message else None)
+        if kinds is None and (answer == "yes" or outcome == "check"):
+            kinds = kinds_by_urgency((*_entity_kinds(tracker), *pending)) or pending
+        if kinds is not None:
+            return crisis_plan(kinds, domain), _first_step_events(tracker, kinds)
+        if answer == "no":
+            # The slots stay as they are: every step of the plan is worked out again from them.
+            return _resume_plan(tracker, domain), []
+        return [], []
+    if kinds is not None:
+        return crisis_plan(kinds, domain), _first_step_events(tracker, kinds)
+    if outcome == "check" and CHECK_RESPONSE in domain.action_names_or_texts:
+        kind = (_entity_kinds(tracker) or (FALLBACK_KIND,))[0]
+        return [CHECK_RESPONSE, ACTION_LISTEN_NAME], _check_events(tracker, kind)
+    return [], []
+
+
+def _entity_kinds(tracker: DialogueStateTracker) -> tuple[str, ...]:
+    message = tracker.latest_message
+    found = [e.get("value") for e in (message.entities if message else None) or []
+             if e.get("entity") == RISK_KIND_ENTITY]
+    return kinds_by_urgency(found)
+
+
+def _latest_outcome(tracker: DialogueStateTracker) -> str | None:
+    message = tracker.latest_message
+    for entity in (message.entities if message else None) or []:
+        if entity.get("entity") == RISK_OUTCOME_ENTITY:
+            return str(entity.get("value"))
+    return None
+
+
+def _check_was_asked(tracker: DialogueStateTracker) -> bool:
+    """Whether the bot's last action before the latest message was the check question."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name not in (
+                ACTION_LISTEN_NAME, None):
+            return event.action_name == CHECK_RESPONSE
+    return False
+
+
+def _check_events(tracker: DialogueStateTracker, kind: str) -> list[Any]:
+    """Remember the kind asked about, and pause any form so "no" is not taken as its answer."""
+    events: list[Any] = [SlotSet(CHECK_KIND_SLOT, kind),
+                         SlotSet(PAUSED_FORM_SLOT, tracker.active_loop_name)]
+    if tracker.active_loop_name:
+        events.append(ActiveLoop(None))
+    if tracker.get_slot(REQUESTED_SLOT) is not None:
+        events.append(SlotSet(REQUESTED_SLOT, None))
+    return events
+
+
+def _resume_plan(tracker: DialogueStateTracker, domain: Domain) -> list[str]:
+    """ "No" to the check: say thank you and go back to the paused form's question."""
+    known = set(domain.action_names_or_texts)
+    plan = [CHECK_NO_RESPONSE] if CHECK_NO_RESPONSE in known else []
+    form = tracker.get_slot(PAUSED_FORM_SLOT)
+    if form and form in known:
+        plan.append(str(form))
+    return [*plan, ACTION_LISTEN_NAME]
 
 
 def disclosed_kinds(tracker: DialogueStateTracker) -> tuple[str, ...] | None:

@@ -1,4 +1,4 @@
-"""Loads the safeguarding data files (data/safeguarding/*.yml): kinds, contacts, word lists."""
+"""Loads the safeguarding data: kinds (data/vocabulary.yml risk_kinds), contacts, word lists."""
 
 from __future__ import annotations
 
@@ -12,21 +12,26 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data" / "safeguarding"
 
-# The risk kinds every part of Wayfinder agrees on (ids of data/patterns/risk.yml).
-KINDS: tuple[str, ...] = (
-    "immediate_danger",
-    "medical_emergency",
-    "suicide_self_harm",
-    "mental_health_crisis",
-    "domestic_abuse",
-    "physical_abuse",
-    "financial_abuse",
-    "neglect",
-    "sexual_abuse",
-    "child_at_risk",
-    "unspecified_risk",
-)
-FALLBACK_KIND = "unspecified_risk"
+VOCABULARY = PROJECT_ROOT / "data" / "vocabulary.yml"
+FALLBACK_KIND = "unspecified_risk"  # the one spelling of "a risk of no known kind"
+
+
+@lru_cache(maxsize=1)
+def risk_kinds() -> dict[str, dict[str, Any]]:
+    """Kind id -> {contacts, group, labels}, most urgent first (data/vocabulary.yml risk_kinds)."""
+    with VOCABULARY.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    kinds = data.get("risk_kinds") if isinstance(data, dict) else None
+    if not isinstance(kinds, dict) or FALLBACK_KIND not in kinds:
+        raise ValueError(f"{VOCABULARY.name}: risk_kinds must list kinds incl. {FALLBACK_KIND}")
+    for kind, spec in kinds.items():
+        if not isinstance(spec, dict) or not spec.get("contacts"):
+            raise ValueError(f"{VOCABULARY.name}: risk kind {kind} needs contacts")
+    return {str(kind): dict(spec) for kind, spec in kinds.items()}
+
+
+# Every risk kind id Wayfinder knows, most urgent first.
+KINDS: tuple[str, ...] = tuple(risk_kinds())
 
 
 @dataclass(frozen=True)
@@ -57,22 +62,15 @@ def _words(values: Any) -> frozenset[str]:
     return frozenset(str(value).lower() for value in values or ())
 
 
-@lru_cache(maxsize=1)
 def kind_contacts() -> dict[str, tuple[str, ...]]:
     """Kind id -> urgent contact ids, kinds in order of urgency (most urgent first)."""
-    kinds = _read("kinds.yml").get("kinds") or {}
-    table = {str(kind): tuple(str(c) for c in contacts) for kind, contacts in kinds.items()}
-    missing = set(KINDS) - set(table)
-    unknown = set(table) - set(KINDS)
-    if missing or unknown:
-        raise ValueError(f"kinds.yml: missing {sorted(missing)}, unknown {sorted(unknown)}")
-    return table
+    return {kind: tuple(str(c) for c in spec["contacts"]) for kind, spec in risk_kinds().items()}
 
 
 @lru_cache(maxsize=1)
 def contact_sources() -> dict[str, str]:
     """Contact id -> where its number lives in the council file ("national.x" or a field)."""
-    return {str(k): str(v) for k, v in (_read("kinds.yml").get("contacts") or {}).items()}
+    return {str(k): str(v) for k, v in (_read("contacts.yml").get("contacts") or {}).items()}
 
 
 def kinds_by_urgency(kinds: Any) -> tuple[str, ...]:

@@ -41,6 +41,11 @@ _STOPWORDS: frozenset[str] = frozenset(
     "a an the i i'm im am is it to for of and or my me we our you your with in on at by "
     "number option reply please thanks thank pick choose".split()
 )
+# Typed answers to a Yes/No question ("Y", "yeah", "N", "nope") pick the option titled Yes or No.
+_YES_NO_WORDS: dict[str, str] = {
+    "y": "yes", "ye": "yes", "yea": "yes", "yeah": "yes", "yep": "yes", "yup": "yes",
+    "n": "no", "nope": "no", "nah": "no", "no thanks": "no",
+}
 _NUMBER_REPLY = re.compile(r"^(?:(?:number|option)\s*)?#?\s*\(?\s*([0-9]{1,2}|[a-z]+)\s*[.):]?$")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -106,6 +111,10 @@ def match_reply(text: str, options: Sequence[Option]) -> Option | None:
     exact = [o for o, t in zip(options, titles, strict=True) if t == said]
     if len(exact) == 1:
         return exact[0]
+    alias = _YES_NO_WORDS.get(said)
+    by_alias = [o for o, t in zip(options, titles, strict=True) if alias and t == alias]
+    if len(by_alias) == 1:
+        return by_alias[0]
     words = set(said.split())
     if not words - _STOPWORDS:
         return None

@@ -1,0 +1,66 @@
+"""Combines the phrase rules and the learned model into one decision: urgent, check or none.
+
+Pure Python (no Rasa): the Rasa component, the evaluation and the bench all call decide().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.safeguarding.config import FALLBACK_KIND, kinds_by_urgency, risk_kinds
+from bot.safeguarding.model import RiskScore
+
+URGENT, CHECK, NONE = "urgent", "check", "none"
+SUICIDE_KIND = "suicidal"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Model probabilities that make a message urgent or a check (set in config.yml)."""
+
+    urgent: float = 0.8
+    check: float = 0.4
+    suicide: float = 0.25  # P(harm) x P(suicide kinds): any hint is asked about directly, never a check
+    rule_veto: float = 0.0  # a rule hit the model scores below this is a check, not urgent (0: off)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do about one message, and the kinds (most urgent first) behind it."""
+
+    outcome: str
+    kinds: tuple[str, ...]
+    source: str  # "rules", "model", "rules+model" or ""
+
+
+def _group(kind: str) -> str:
+    return str(risk_kinds().get(kind, {}).get("group", ""))
+
+
+def _with_model_kind(rule_kinds: tuple[str, ...], score: RiskScore | None) -> tuple[str, ...]:
+    """The model's specific kind first when it is in the same family as the rules' first kind."""
+    if score is None or not rule_kinds or score.kind in rule_kinds:
+        return rule_kinds
+    if _group(score.kind) == _group(rule_kinds[0]):
+        return (score.kind, *rule_kinds)
+    return rule_kinds
+
+
+def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
+           thresholds: Thresholds = Thresholds()) -> Decision:
+    """Rules are for the unmistakable (urgent); the model catches the rest (urgent or check)."""
+    if rule_kinds:
+        kinds = _with_model_kind(kinds_by_urgency(rule_kinds) or (FALLBACK_KIND,), score)
+        never_only_a_check = _group(kinds[0]) == "mental_health"
+        if score is not None and score.risk < thresholds.rule_veto and not never_only_a_check:
+            return Decision(CHECK, kinds, "rules")
+        return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
+    if score is None:
+        return Decision(NONE, (), "")
+    if score.suicide >= thresholds.suicide:
+        return Decision(URGENT, (SUICIDE_KIND,), "model")
+    if score.risk >= thresholds.urgent:
+        return Decision(URGENT, (score.kind,), "model")
+    if score.risk >= thresholds.check:
+        return Decision(CHECK, (score.kind,), "model")
+    return Decision(NONE, (), "")
