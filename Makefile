@@ -10,6 +10,11 @@ DOMAIN := models/build/domain.yml
 SPACY := models/spacy/wayfinder_en
 TRAIN_DATA := data/nlu data/stories data/rules
 TRAIN_INPUTS := config.yml domain.yml data/council.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py
+RISK_MODEL := models/safeguarding/risk_model.joblib
+# What the learned safeguarding model is built from (never tests/safeguarding/heldout/).
+RISK_INPUTS := data/vocabulary.yml data/safeguarding data/nlu tests/safeguarding/disclosures.yml \
+	tests/safeguarding/near_misses.yml tests/safeguarding/positive_risk.yml \
+	bot/safeguarding/corpus.py bot/safeguarding/model.py bot/safeguarding/model_builder.py
 TEST_RASA_PORT := 5006
 TEST_ACTIONS_PORT := 5056
 
@@ -25,7 +30,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test \
+	safeguarding-test safeguarding-model safeguarding-heldout \
 	report purge bench clean
 
 help:
@@ -52,9 +57,17 @@ spacy: venv
 domain: venv
 	$(PY) -m bot.nlu.domain_builder --out $(DOMAIN)
 
+# The learned safeguarding model (seconds); rebuilt only when its inputs changed.
+safeguarding-model: venv
+	@new=$$(find $(RISK_INPUTS) -type f -not -name '*.pyc' | sort | xargs sha256sum | sha256sum | cut -c1-64); \
+	old=$$(cat $(RISK_MODEL).fingerprint 2>/dev/null); \
+	if [ "$$new" != "$$old" ] || [ ! -f $(RISK_MODEL) ]; then \
+	  $(PY) -m bot.safeguarding.model_builder --out $(RISK_MODEL) && echo "$$new" > $(RISK_MODEL).fingerprint; \
+	else echo "Safeguarding model up to date."; fi
+
 # Trains only when something the model is built from has changed (our fingerprint, because
 # `rasa train` does not notice changes inside the spaCy folder).
-train: spacy domain
+train: spacy domain safeguarding-model
 	@new=$$(find $(TRAIN_INPUTS) -type f -not -name '*.pyc' | sort | xargs sha256sum | sha256sum | cut -c1-64); \
 	old=$$(cat $(MODEL)/.fingerprint 2>/dev/null); \
 	if [ "$$new" != "$$old" ] || ! ls $(MODEL)/*.tar.gz >/dev/null 2>&1; then \
@@ -72,7 +85,7 @@ run: setup
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests bench
 
-unit: venv spacy
+unit: venv spacy safeguarding-model
 	$(PY) -m pytest -q -m "not e2e" -p no:cacheprovider
 
 validate: domain
@@ -89,11 +102,15 @@ nlu-test: train
 safeguarding-test: train
 	$(PY) -m tests.safeguarding_exhaustive --model $(MODEL)
 
+# The frozen held-out set (issue 9): recall per kind, false alarms, mid-form and SMS (~2 min).
+safeguarding-heldout: train
+	$(PY) -m tests.safeguarding_heldout --model $(MODEL)
+
 # End-to-end: real action server and Rasa on test ports, then the same Rasa without actions.
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test e2e
+test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e
 	@echo "All Wayfinder tests passed."
 
 report: venv
@@ -107,6 +124,7 @@ bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
 	$(PY) bench/bench_sms.py
+	$(PY) bench/bench_safeguarding.py
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa

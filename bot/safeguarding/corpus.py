@@ -37,6 +37,15 @@ def _read(name: str) -> dict[str, Any]:
     return yaml.safe_load((TRAINING_DIR / name).read_text(encoding="utf-8")) or {}
 
 
+def _merged(prefix: str) -> dict[str, list[str]]:
+    """risk.yml + risk_*.yml (or safe...): one list of templates per key."""
+    merged: dict[str, list[str]] = {}
+    for path in sorted(TRAINING_DIR.glob(f"{prefix}*.yml")):
+        for key, templates in _read(path.name).items():
+            merged.setdefault(str(key), []).extend(str(t) for t in templates or ())
+    return merged
+
+
 @lru_cache(maxsize=1)
 def _styles() -> dict[str, Any]:
     return _read("styles.yml")
@@ -146,7 +155,7 @@ def _nlu_examples() -> list[Example]:
 def build_corpus(seed: int = 7, per_template: int = 10) -> list[Example]:
     """The whole training corpus: kinds from risk.yml, near-misses from safe.yml, plus the rest."""
     rng = random.Random(seed)
-    risk, safe = _read("risk.yml"), _read("safe.yml")
+    risk, safe = _merged("risk"), _merged("safe")
     unknown = set(risk) - set(KINDS)
     if unknown:
         raise ValueError(f"training/risk.yml: kinds not in data/vocabulary.yml: {sorted(unknown)}")
@@ -163,8 +172,8 @@ def source_sentences() -> list[str]:
     """Every hand-written sentence the corpus is built from (for the held-out overlap test)."""
     persons = _styles()["persons"]
     sentences: list[str] = []
-    for name in ("risk.yml", "safe.yml"):
-        for templates in _read(name).values():
+    for prefix in ("risk", "safe"):
+        for templates in _merged(prefix).values():
             for template in templates:
                 sentences += [fill(template, person) for person in persons] if "{" in template \
                     else [template]
