@@ -1,4 +1,4 @@
-"""SafeguardingDetector on real Rasa messages: rules OR classifier, then FallbackClassifier."""
+"""SafeguardingDetector on real Rasa messages: rules + learned model -> urgent / check / none."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def nlp():
 @pytest.fixture()
 def detector(tmp_path):
     return SafeguardingDetector.create(
-        {"classifier_threshold": 0.5}, LocalModelStorage(tmp_path), Resource("sg"),
+        {}, LocalModelStorage(tmp_path), Resource("sg"),
         ExecutionContext(graph_schema=None),
     )
 
@@ -58,11 +58,48 @@ def test_rules_turn_a_missed_disclosure_into_disclose_harm(nlp, detector):
     assert all(e["extractor"] == "SafeguardingDetector" for e in risk)
 
 
-def test_confident_classifier_alone_counts_as_unspecified_risk(nlp, detector):
-    message = _message(nlp, "things at home are really bad with him", "disclose_harm", 0.8)
+def _outcome(message: Message) -> str | None:
+    found = [e["value"] for e in message.get("entities") if e["entity"] == "risk_outcome"]
+    return found[0] if found else None
+
+
+def test_confident_classifier_alone_is_at_most_a_check_never_urgent(nlp, detector):
+    # Issue 9: DIET's disclose_harm had become the catch-all for anything unfamiliar.
+    message = _message(nlp, "qwv zzkx plorb", "disclose_harm", 0.95)
+    detector.process([message])
+    assert message.get("intent")["name"] != "disclose_harm"
+    assert _outcome(message) == "check"
+    assert _risk_kinds(message) == ["unspecified_risk"]
+
+
+def test_less_sure_classifier_alone_is_nothing(nlp, detector):
+    message = _message(nlp, "qwv zzkx plorb", "disclose_harm", 0.69)
+    detector.process([message])
+    assert message.get("intent")["name"] != "disclose_harm"
+    assert _outcome(message) is None
+
+
+@pytest.mark.parametrize("payload", ['/inform_role{"role":"carer"}', "/not_an_intent",
+                                     '/inform_role{"role": "self"} /extra'])
+def test_a_payload_for_an_intent_that_does_not_exist_never_reaches_the_crisis_path(
+        nlp, detector, payload):
+    message = _message(nlp, payload, "disclose_harm", 0.69)
+    detector.process([message])
+    assert message.get("intent")["name"] != "disclose_harm"
+    assert _risk_kinds(message) == [] and _outcome(message) is None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("my dad has been on the kitchen floor since last night and he can't get up", "fall_long_lie"),
+    ("mum's face has dropped on one side and her words are slurred", "stroke"),
+    ("she has had no heating for a week in this freezing weather and she is 91", "cold_home"),
+])
+def test_the_learned_model_makes_missed_kinds_urgent(nlp, detector, text, kind):
+    message = _message(nlp, text, "describe_needs", 0.9)
     detector.process([message])
     assert message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}
-    assert _risk_kinds(message) == ["unspecified_risk"]
+    assert _outcome(message) == "urgent"
+    assert kind in _risk_kinds(message)
 
 
 def test_unsure_classifier_without_rules_gives_way_to_the_next_intent(nlp, detector):
@@ -94,7 +131,7 @@ def test_near_misses_keep_the_classifier_answer(nlp, detector, text):
 def test_kinds_are_given_most_urgent_first(nlp, detector):
     message = _message(nlp, "my son takes my money and I want to kill myself")
     detector.process([message])
-    assert _risk_kinds(message)[0] == "suicide_self_harm"
+    assert _risk_kinds(message)[0] in ("suicidal", "suicide_self_harm")
     assert "financial_abuse" in _risk_kinds(message)
 
 
@@ -135,7 +172,7 @@ def test_a_disclosure_far_into_a_huge_message_is_found(nlp, detector):
 def test_after_fallback_classifier_a_sure_but_ambiguous_disclosure_still_counts(nlp, detector,
                                                                                 tmp_path):
     # The lead's config runs FallbackClassifier first: 0.52 vs 0.48 is "ambiguous" there.
-    message = _message(nlp, "things at home are really bad with him", "disclose_harm", 0.52)
+    message = _message(nlp, "my husband hits me when he drinks", "disclose_harm", 0.52)
     fallback = FallbackClassifier.create(
         {**FallbackClassifier.get_default_config(), "threshold": 0.4,
          "ambiguity_threshold": 0.05},
@@ -145,7 +182,7 @@ def test_after_fallback_classifier_a_sure_but_ambiguous_disclosure_still_counts(
     assert message.get("intent")["name"] == "nlu_fallback"
     detector.process([message])
     assert message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}
-    assert _risk_kinds(message) == ["unspecified_risk"]
+    assert "domestic_abuse" in _risk_kinds(message)
 
 
 def test_after_fallback_classifier_an_unsure_guess_is_left_as_fallback(nlp, detector, tmp_path):

@@ -1,4 +1,4 @@
-"""The held-out safeguarding set is never trained on: no text equal or nearly equal to training data.
+"""The held-out safeguarding set is never trained on: nothing equal or nearly equal to training data.
 
 Fails on any held-out text that, after normalising case, punctuation and spacing, equals a text the
 model or the rules are built from (training templates filled for every person, the generated corpus,

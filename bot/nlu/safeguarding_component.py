@@ -54,7 +54,7 @@ class SafeguardingDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
-        return {"urgent_threshold": 0.8, "check_threshold": 0.4, "suicide_threshold": 0.25,
+        return {"urgent_threshold": 0.8, "check_threshold": 0.4, "suicide_threshold": 0.4,
                 "rule_veto": 0.0, "classifier_check_threshold": 0.9}
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -118,12 +118,13 @@ class SafeguardingDetector(GraphComponent):
             logger.exception("safeguarding model failed; relying on the rules")
             score = None
         decision = decide(rule_kinds, score, self._thresholds)
-        if decision.outcome == NONE and self._classifier_confidence(message) >= self._classifier_check:
+        classifier = self._classifier_confidence(message)
+        if decision.outcome == NONE and classifier >= self._classifier_check:
             return Decision(CHECK, (FALLBACK_KIND,), "classifier")
         return decision
 
     def process_message(self, message: Message) -> Message:
-        """Checks one message; sets the intent (urgent) and the risk_kind / risk_outcome entities."""
+        """Checks one message; sets the intent (urgent) and risk_kind / risk_outcome entities."""
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return message

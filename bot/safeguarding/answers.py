@@ -1,4 +1,4 @@
-"""Yes or no to the check question, typed in any case or picked by button (data/safeguarding/words.yml)."""
+"""Yes or no to the check question, typed in any case or by button (data/safeguarding/words.yml)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,8 @@ def project_report(model: RiskModel) -> None:
     from tests.safeguarding.corpus import load
 
     pos = [i["text"] for i in load("disclosures") if i.get("held_out")]
-    neg = [i["text"] for n in ("near_misses", "positive_risk") for i in load(n) if i.get("held_out")]
+    neg = [i["text"] for name in ("near_misses", "positive_risk") for i in load(name)
+           if i.get("held_out")]
     for threshold in (0.3, 0.5, 0.7):
         recall = sum(model.score(t).risk >= threshold for t in pos) / len(pos)
         alarms = sum(model.score(t).risk >= threshold for t in neg) / len(neg)

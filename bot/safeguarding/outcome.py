@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.safeguarding.config import FALLBACK_KIND, kinds_by_urgency, risk_kinds
-from bot.safeguarding.model import RiskScore
+from bot.safeguarding.model import SUICIDE_KINDS, RiskScore
 
 URGENT, CHECK, NONE = "urgent", "check", "none"
 SUICIDE_KIND = "suicidal"
@@ -20,7 +20,7 @@ class Thresholds:
 
     urgent: float = 0.8
     check: float = 0.4
-    suicide: float = 0.25  # P(harm) x P(suicide kinds): any hint is asked about directly, never a check
+    suicide: float = 0.4  # P(harm) x P(suicide kinds): a hint this strong is asked about directly
     rule_veto: float = 0.0  # a rule hit the model scores below this is a check, not urgent (0: off)
 
 
@@ -57,7 +57,9 @@ def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
         return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
     if score is None:
         return Decision(NONE, (), "")
-    if score.suicide >= thresholds.suicide:
+    if score.suicide >= thresholds.suicide or (
+            score.risk >= thresholds.check and score.kind in SUICIDE_KINDS):
+        # Never only a check: the suicidal reply asks directly and gives Samaritans' number.
         return Decision(URGENT, (SUICIDE_KIND,), "model")
     if score.risk >= thresholds.urgent:
         return Decision(URGENT, (score.kind,), "model")
