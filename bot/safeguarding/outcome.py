@@ -47,8 +47,25 @@ def _with_model_kind(rule_kinds: tuple[str, ...], score: RiskScore | None) -> tu
 
 
 def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
-           thresholds: Thresholds = Thresholds()) -> Decision:
-    """Rules are for the unmistakable (urgent); the model catches the rest (urgent or check)."""
+           thresholds: Thresholds = Thresholds(), soft: bool = False) -> Decision:
+    """Rules are for the unmistakable (urgent); the model catches the rest (urgent or check).
+
+    soft: the message is a general question or about a past risk that is over
+    (bot/safeguarding/context.py): at most a check, except for suicide.
+    """
+    decision = _decide(rule_kinds, score, thresholds)
+    if soft and decision.outcome == URGENT and not _current_suicide_hint(score, thresholds):
+        return Decision(CHECK, decision.kinds, decision.source)
+    return decision
+
+
+def _current_suicide_hint(score: RiskScore | None, thresholds: Thresholds) -> bool:
+    """The model hears suicide even with the softening context: still asked directly."""
+    return score is not None and score.suicide >= thresholds.suicide
+
+
+def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
+            thresholds: Thresholds) -> Decision:
     if rule_kinds:
         kinds = _with_model_kind(kinds_by_urgency(rule_kinds) or (FALLBACK_KIND,), score)
         never_only_a_check = _group(kinds[0]) == "mental_health"
@@ -57,10 +74,13 @@ def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
         return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
     if score is None:
         return Decision(NONE, (), "")
+    if score.risk >= thresholds.urgent and score.suicide >= thresholds.suicide:
+        return Decision(URGENT, (SUICIDE_KIND,), "model")
     if score.suicide >= thresholds.suicide or (
             score.risk >= thresholds.check and score.kind in SUICIDE_KINDS):
-        # Never only a check: the suicidal reply asks directly and gives Samaritans' number.
-        return Decision(URGENT, (SUICIDE_KIND,), "model")
+        # Never only the general check: the suicide check asks directly and gives Samaritans'
+        # number in the same reply (utter_safeguarding_check_suicidal).
+        return Decision(CHECK, (SUICIDE_KIND,), "model")
     if score.risk >= thresholds.urgent:
         return Decision(URGENT, (score.kind,), "model")
     if score.risk >= thresholds.check:
