@@ -100,6 +100,8 @@ class FakeTwilioAPI:
     auth_token: str
     sent: list[SentMessage] = field(default_factory=list)
     fail_with: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
+    fail_times: int = 0  # how many requests fail_with answers (0: every one)
+    failed: int = 0
     rejected_auth: int = 0
     url: str = ""
     _server: ThreadingHTTPServer | None = None
@@ -132,7 +134,8 @@ class FakeTwilioAPI:
                 if not match:
                     self._json(404, {"code": 20404, "message": "Not found", "status": 404})
                     return
-                if api.fail_with:
+                if api.fail_with and (not api.fail_times or api.failed < api.fail_times):
+                    api.failed += 1
                     status, code, message = api.fail_with
                     self._json(status, {"code": code, "message": message, "status": status})
                     return
