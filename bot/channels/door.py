@@ -8,6 +8,8 @@
   conversation was offered; otherwise the slash is dropped and the words are read as words, so
   "/ I want to kill myself" reaches the safeguarding detector.
 
+If Rasa fails on the turn (database locked or down), the person gets the `trouble` text (999,
+Samaritans and the council's number) instead of nothing.
 guard(on_new_message, agent_of) wraps Rasa's message handler for any channel.
 """
 
@@ -39,14 +41,15 @@ logger = logging.getLogger(__name__)
 class DoorWording:
     too_long: str
     empty: str
+    trouble: str
 
 
 @lru_cache(maxsize=1)
 def wording(path: str | None = None) -> DoorWording:
     data = yaml.safe_load(Path(path or WORDING_PATH).read_text(encoding="utf-8"))
     slots = load_council().as_slots()
-    return DoorWording(too_long=data["too_long"].format(**slots),
-                       empty=data["empty"].format(**slots))
+    return DoorWording(**{key: data[key].format(**slots) for key in ("too_long", "empty",
+                                                                     "trouble")})
 
 
 def clean(text: str) -> str:
@@ -106,6 +109,11 @@ def guard(on_new_message: Callable[[UserMessage], Awaitable[Any]],
             await message.output_channel.send_text_message(message.sender_id, wording().empty)
             return None
         message.text = text
-        return await on_new_message(message)
+        try:
+            return await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - e.g. the database is locked or down
+            logger.error("door.turn_failed %s", type(error).__name__)
+            await message.output_channel.send_text_message(message.sender_id, wording().trouble)
+            return None
 
     return checked
