@@ -7,9 +7,20 @@ when asked for, not at import, so tests and the launcher can change the environm
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def environ() -> Mapping[str, str]:
+    """The whole environment, for parsers that take a mapping (bot/sms/settings.py)."""
+    return os.environ
+
+
+def raw(name: str) -> str:
+    """A setting exactly as given (secrets are not stripped)."""
+    return os.environ.get(name, "")
 
 
 def text(name: str, default: str = "") -> str:

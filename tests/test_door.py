@@ -71,7 +71,7 @@ def test_a_forged_payload_reaches_rasa_as_words():
 
 
 def test_when_the_tracker_cannot_be_read_a_payload_is_read_as_words():
-    assert _turn("/i_am_self", _agent(fail=True))[0] == ["i_am_self"]
+    assert _turn("/change_slot", _agent(fail=True))[0] == ["change_slot"]
 
 
 def test_too_long_is_refused_with_a_clear_reply_and_never_reaches_rasa():
@@ -98,3 +98,10 @@ def test_when_rasa_fails_on_a_turn_the_person_gets_999_and_the_council_number():
     assert reached == ["my dad has fallen"]
     assert seen == [wording().trouble]
     assert "999" in seen[0] and "116 123" in seen[0] and load_council().phone in seen[0]
+
+
+def test_opening_payloads_are_taken_before_anything_was_offered():
+    assert _turn("/greet", _agent(events=[]))[0] == ["/greet"]
+    assert _turn("/i_am_carer", _agent(events=[]))[0] == ["/i_am_carer"]
+    assert _turn('/inform_network{"network":"none"}', _agent(events=[]))[0] == [
+        'inform_network{"network":"none"}']

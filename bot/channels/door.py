@@ -42,14 +42,15 @@ class DoorWording:
     too_long: str
     empty: str
     trouble: str
+    opening_payloads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def wording(path: str | None = None) -> DoorWording:
     data = yaml.safe_load(Path(path or WORDING_PATH).read_text(encoding="utf-8"))
     slots = load_council().as_slots()
-    return DoorWording(**{key: data[key].format(**slots) for key in ("too_long", "empty",
-                                                                     "trouble")})
+    texts = {key: data[key].format(**slots) for key in ("too_long", "empty", "trouble")}
+    return DoorWording(**texts, opening_payloads=frozenset(data.get("opening_payloads") or ()))
 
 
 def clean(text: str) -> str:
@@ -76,7 +77,7 @@ def offered_payloads(tracker: Any) -> set[str]:
 
 def read_slash(text: str, offered: set[str]) -> str:
     """A payload only if it was offered; otherwise the words after the slash."""
-    if not text.startswith("/") or text in offered:
+    if not text.startswith("/") or text in offered or text in wording().opening_payloads:
         return text
     return text.lstrip("/").strip()
 

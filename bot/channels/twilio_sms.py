@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -24,6 +23,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import settings as wayfinder_settings
 from bot.sms.buttons import match_reply, options_from_buttons, out_of_range_number, render_options
 from bot.sms.compose import Turn, clean_inbound, compose_turn
 from bot.sms.keywords import Keyword, keyword_of
@@ -94,7 +94,7 @@ class TwilioSMSInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Builds the channel; TWILIO_* environment variables win over credentials.yml keys."""
-        return cls(settings_from(credentials, os.environ))
+        return cls(settings_from(credentials, wayfinder_settings.environ()))
 
     def __init__(
         self,

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from tests.e2e import pii_canary
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN = os.environ.get("WAYFINDER_TEST_POSTGRES_URL",
                                 "postgresql://postgres@127.0.0.1:5432/test")
@@ -101,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         failures += pytest(env, "e2e and no_actions")
     finally:
         stop(process)
+    leaks = pii_canary.check(env["DATABASE_URL"], [PROJECT_ROOT / "results",
+                                                   PROJECT_ROOT / "data" / "local"])
+    print("\n".join(leaks) or "PII canary: no identifier found in any table, file or log.")
+    failures += bool(leaks)
     print("End-to-end tests:", "PASS" if failures == 0 else "FAIL")
     return 1 if failures else 0
 
