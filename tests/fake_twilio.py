@@ -13,6 +13,7 @@ import base64
 import itertools
 import json
 import re
+import secrets
 import socket
 import threading
 from collections.abc import Iterator, Sequence
@@ -34,11 +35,12 @@ ROLE_BUTTONS = [  # the first question of the journey, as the lead's domain offe
 ]
 WHO_FOR = [{"text": "Who is the help for?", "buttons": ROLE_BUTTONS}]
 _sids = itertools.count(1)
+_sid_prefix = secrets.token_hex(12)  # unique per process: e2e stages share one database
 
 
 def message_sid() -> str:
     """A fresh, Twilio-shaped MessageSid."""
-    return f"SM{next(_sids):032x}"
+    return f"SM{_sid_prefix}{next(_sids):08x}"
 
 
 def sms_params(body: str, phone: str = "+447700900001", sid: str | None = None,
