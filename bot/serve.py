@@ -77,6 +77,7 @@ def api_token(env: dict[str, str]) -> str:
 
 
 def start(args: argparse.Namespace) -> list[subprocess.Popen]:
+    os.umask(0o077)  # whatever the servers create (databases, logs, secrets) is theirs alone
     env = {**os.environ, **QUIET}
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     token = api_token(env)

@@ -32,7 +32,8 @@ from bot.needs_log.db import default_database_url, secure_sqlite_file
 from bot.stored_text import redact_event
 
 logger = logging.getLogger(__name__)
-POSTGRES_TIMEOUTS = ("SET lock_timeout = '3s'", "SET statement_timeout = '10s'")
+# Lock waits end in 2 s, so a crisis reply goes out within 5 s even with the table locked.
+POSTGRES_TIMEOUTS = ("SET lock_timeout = '2s'", "SET statement_timeout = '10s'")
 SQLITE_BUSY_TIMEOUT_MS = 3000
 
 

@@ -115,3 +115,17 @@ def test_hanging_action_server_sms_crisis_within_5s_and_turns_within_15s():
         elapsed, text = _text_sms(phone, "I'd like to talk to a person please")
         assert elapsed < SMS_LIMIT_S, elapsed
         _assert_safe_fallback(text, risk=True)
+
+
+def test_database_locked_crisis_reply_still_goes_out():
+    """The events table locked by another session: Rasa's reads and writes give up after 2 s
+    (lock_timeout) and the crisis reply still goes out."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(os.environ["DATABASE_URL"], future=True)
+    with engine.connect() as connection:
+        connection.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+        elapsed, reply = _say(new_sender("fault-locked"), CRISIS)
+        connection.rollback()
+    engine.dispose()
+    _assert_crisis(elapsed, reply)
