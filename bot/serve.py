@@ -37,7 +37,7 @@ TWILIO_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
 def credentials_file() -> Path:
     """credentials.yml, plus the SMS channel when Twilio credentials are in the environment."""
     credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text()) or {}
-    if all(os.environ.get(name) for name in TWILIO_ENV):
+    if all(settings.text(name) for name in TWILIO_ENV):
         credentials["bot.channels.twilio_sms.TwilioSMSInput"] = None  # it reads the environment
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     path = BUILD_DIR / "credentials.yml"
@@ -78,7 +78,7 @@ def api_token(env: dict[str, str]) -> str:
 
 def start(args: argparse.Namespace) -> list[subprocess.Popen]:
     os.umask(0o077)  # whatever the servers create (databases, logs, secrets) is theirs alone
-    env = {**os.environ, **QUIET}
+    env = {**settings.environ(), **QUIET}
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     token = api_token(env)
     env["WAYFINDER_ACTION_SECRET"] = settings.action_secret() or secrets.token_urlsafe(24)
