@@ -7,7 +7,8 @@ On top of Rasa's SQLTrackerStore:
 - a SQLite file is created 0600 in a 0700 folder;
 - the running service purges old data itself, at most every WAYFINDER_PURGE_EVERY_HOURS
   (conversations after WAYFINDER_TRACKER_RETENTION_DAYS, 30 by default; the needs log after
-  WAYFINDER_RETENTION_DAYS), in a worker thread so the event loop never waits for it.
+  WAYFINDER_RETENTION_DAYS), in a worker thread so the event loop never waits for it;
+- reads and writes run in worker threads too (Rasa's own do blocking work inside async def).
 """
 
 from __future__ import annotations
@@ -76,9 +77,20 @@ class WayfinderTrackerStore(SQLTrackerStore):
         self._url = url
         self._last_purge = 0.0
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
+                        ) -> DialogueStateTracker | None:
+        """Rasa's read (synchronous work in an async def), run in a worker thread."""
+        read = super()._retrieve
+        return await asyncio.to_thread(
+            lambda: asyncio.run(read(sender_id, fetch_events_from_all_sessions)))
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save, with each event redacted before it is written."""
+        """Rasa's save, with each event redacted, written from a worker thread."""
         await self.stream_events(tracker)
+        await asyncio.to_thread(self._write, tracker)
+        self._schedule_purge()
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             for item in self._additional_events(session, tracker):
                 data = redact_event(item.as_dict())
@@ -89,7 +101,6 @@ class WayfinderTrackerStore(SQLTrackerStore):
                         INTENT_NAME_KEY),
                     action_name=data.get("name"), data=json.dumps(data)))
             session.commit()
-        self._schedule_purge()
 
     def _schedule_purge(self) -> None:
         now = time.monotonic()
