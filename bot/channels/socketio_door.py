@@ -44,6 +44,9 @@ class DoorSocketIOInput(SocketIOInput):
                 data.pop(self.metadata_key, None)
             if not isinstance(data.get("session_id"), (str, type(None))):
                 data.pop("session_id")
+            if self.session_persistence and not data.get("session_id"):
+                data["session_id"] = sid  # Rasa would drop it silently; answer on this socket
+                self.sio.enter_room(sid, sid, namespace=self.namespace)
             await on_message(sid, data)
 
         async def checked_session(sid: str, data: Any = None) -> None:

@@ -147,3 +147,16 @@ def test_nothing_stored_beyond_the_limits():
     stored = [json.loads(row).get("text") or "" for row in rows]
     assert max(len(t) for t in stored) <= LIMIT
     assert not [t for t in stored if any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in t)]
+
+
+def test_socketio_message_without_a_session_still_gets_an_answer():
+    replies: queue.Queue = queue.Queue()
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", replies.put)
+    client.connect(_url(), socketio_path="/socket.io", transports=["polling"], wait_timeout=30)
+    try:
+        client.emit("user_uttered", {"message": "/ I want to kill myself"})
+        seen = [replies.get(timeout=30)]
+    finally:
+        client.disconnect()
+    assert "999" in seen[0].get("text", ""), seen
