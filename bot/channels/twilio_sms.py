@@ -283,6 +283,7 @@ class TwilioSMSInput(InputChannel):
         collector = TwilioSMSOutput()
         rasa_turn = asyncio.ensure_future(on_new_message(UserMessage(
             text, collector, sender, input_channel=self.name(), metadata=dict(METADATA))))
+        rasa_turn.add_done_callback(lambda done: done.cancelled() or done.exception())
         try:  # shielded: a slow turn still finishes and is stored, Twilio gets an answer now
             await asyncio.wait_for(asyncio.shield(rasa_turn), RASA_TURN_LIMIT_S)
         except asyncio.TimeoutError:
