@@ -37,7 +37,7 @@ help:
 	@echo "make run    - set up, train if needed, start Wayfinder and print the chat page URL"
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make report - commissioners' report (FROM=YYYY-MM-DD TO=YYYY-MM-DD OUT=dir)"
-	@echo "make purge  - delete data older than the retention period (WAYFINDER_RETENTION_DAYS, 365)"
+	@echo "make purge  - delete data older than the retention period (needs log 365 days, conversations 30)"
 	@echo "make bench  - print speed, size and cost figures"
 
 $(VENV)/.installed: requirements.lock requirements.txt

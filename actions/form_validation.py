@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, needs_log, safely
+from actions.services import channel_of, needs_log, record, safely
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -38,13 +38,13 @@ class ValidateSlotMappings(ValidationAction):
         merged = merge_need_areas(tracker.get_slot("need_areas"), [str(n) for n in new])
         role = tracker.get_slot("person_role")
         district = tracker.get_slot("postcode_district")
-        safely("record_contact", needs_log().record_contact, tracker.sender_id,
-               channel_of(tracker), role=role if role in ROLES else None,
-               postcode_district=district_from_text(tracker.latest_message.get("text"))
-               or district)
+        await record("record_contact", needs_log().record_contact, tracker.sender_id,
+                     channel_of(tracker), role=role if role in ROLES else None,
+                     postcode_district=district_from_text(tracker.latest_message.get("text"))
+                     or district)
         if merged == (tracker.get_slot("need_areas") or []):
             return {}
-        safely("record_needs", needs_log().record_needs, tracker.sender_id, merged)
+        await record("record_needs", needs_log().record_needs, tracker.sender_id, merged)
         return {"need_areas": merged}
 
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,

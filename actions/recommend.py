@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import directory, event_key, needs_log, safely
+from actions.services import directory, event_key, needs_log, record, safely
 from bot.advice import (
     Answer,
     build_answer,
@@ -55,7 +56,7 @@ class ActionRecommend(Action):
         answer = build_answer(_slots(tracker), directory(), tracker.get_latest_input_channel())
         _send(dispatcher, answer)
         dispatcher.utter_message(response="utter_after_answer")
-        _log_answer(tracker, answer, "recommend")
+        await asyncio.to_thread(_log_answer, tracker, answer, "recommend")
         return [SlotSet("support_tier", answer.tiers[0] if answer.tiers else None),
                 SlotSet("recommended_tiers", answer.tiers),
                 SlotSet("shown_services", answer.service_ids),
@@ -87,8 +88,8 @@ class ActionMoreOptions(Action):
             name, values = service_message(service)
             dispatcher.utter_message(response=name, **values)
         ids = [service.id for service in found]
-        safely("record_recommendation", needs_log().record_recommendation, tracker.sender_id,
-               [found[0].tier], ids, event_key(tracker, "more"))
+        await record("record_recommendation", needs_log().record_recommendation, tracker.sender_id,
+                     [found[0].tier], ids, event_key(tracker, "more"))
         dispatcher.utter_message(response="utter_after_answer")
         return [SlotSet("shown_services", shown + ids)]
 
@@ -109,7 +110,7 @@ class ActionDifferentHelp(Action):
             return []
         _send(dispatcher, answer)
         dispatcher.utter_message(response="utter_after_answer")
-        _log_answer(tracker, answer, "different")
+        await asyncio.to_thread(_log_answer, tracker, answer, "different")
         return [SlotSet("recommended_tiers", skip + answer.tiers),
                 SlotSet("shown_services", list(tracker.get_slot("shown_services") or [])
                         + answer.service_ids)]
@@ -127,8 +128,8 @@ class ActionNoneFit(Action):
         tier = (tracker.get_slot("recommended_tiers") or [None])[0]
         key = event_key(tracker, "none_fit")
         for area in situation.need_areas:
-            safely("record_unmet_need", needs_log().record_unmet_need, tracker.sender_id, area,
-                   tier, "none_fit", f"{key}:{area}")
+            await record("record_unmet_need", needs_log().record_unmet_need, tracker.sender_id,
+                         area, tier, "none_fit", f"{key}:{area}")
         dispatcher.utter_message(response="utter_none_fit_noted",
                                  need_label=", ".join(need_label(a) for a in situation.need_areas))
         return []

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, event_key, needs_log, safely
+from actions.services import channel_of, event_key, needs_log, record
 
 
 class ActionRecordSafeguarding(Action):
@@ -21,8 +21,8 @@ class ActionRecordSafeguarding(Action):
                   domain: DomainDict) -> list[dict[str, Any]]:
         kinds = [str(kind) for kind in (tracker.get_slot("risk_kinds") or ["unspecified_risk"])]
         log = needs_log()
-        safely("record_contact", log.record_contact, tracker.sender_id, channel_of(tracker))
-        safely("record_safeguarding", log.record_safeguarding, tracker.sender_id, kinds,
-               event_key(tracker, "safeguarding"))
-        safely("record_outcome", log.record_outcome, tracker.sender_id, "safeguarding")
+        await record("record_contact", log.record_contact, tracker.sender_id, channel_of(tracker))
+        await record("record_safeguarding", log.record_safeguarding, tracker.sender_id, kinds,
+                     event_key(tracker, "safeguarding"))
+        await record("record_outcome", log.record_outcome, tracker.sender_id, "safeguarding")
         return []

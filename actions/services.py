@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import lru_cache
 from typing import Any
@@ -46,3 +47,8 @@ def safely(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
     except Exception as exc:  # noqa: BLE001 - logged without personal data, conversation goes on
         log.error("needs log: %s failed (%s)", what, exc.__class__.__name__)
         return None
+
+
+async def record(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """safely(), in a worker thread: the action server's event loop never waits for the database."""
+    return await asyncio.to_thread(safely, what, call, *args, **kwargs)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bot import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = PROJECT_ROOT / "data" / "council.yml"
@@ -84,7 +85,7 @@ def parse_council(data: dict[str, Any]) -> Council:
 @lru_cache(maxsize=4)
 def load_council(path: str | None = None) -> Council:
     """Loads the council file named by WAYFINDER_COUNCIL_FILE, or data/council.yml."""
-    chosen = Path(path or os.environ.get("WAYFINDER_COUNCIL_FILE") or DEFAULT_PATH)
+    chosen = Path(path or settings.text("WAYFINDER_COUNCIL_FILE") or DEFAULT_PATH)
     with chosen.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
     return parse_council(data)

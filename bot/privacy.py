@@ -17,6 +17,8 @@ import secrets
 import threading
 from pathlib import Path
 
+from bot import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_FILE = PROJECT_ROOT / "data" / "local" / "secret"
 SECRET_ENV = "WAYFINDER_SECRET"
@@ -31,7 +33,7 @@ _file_secrets: dict[Path, bytes] = {}
 
 def secret_file() -> Path:
     """Where the generated secret lives when WAYFINDER_SECRET is unset."""
-    override = os.environ.get(SECRET_FILE_ENV, "").strip()
+    override = settings.text(SECRET_FILE_ENV)
     return Path(override) if override else DEFAULT_SECRET_FILE
 
 
@@ -56,7 +58,7 @@ def _read_or_create(path: Path) -> bytes:
 
 def secret_key() -> bytes:
     """The HMAC key: WAYFINDER_SECRET, else the generated file (read once per process)."""
-    from_env = os.environ.get(SECRET_ENV, "")
+    from_env = settings.raw(SECRET_ENV)
     if from_env.strip():
         return from_env.encode("utf-8")
     path = secret_file()

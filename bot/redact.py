@@ -161,7 +161,7 @@ def _joins(doc: Doc, at: int) -> bool:
 
 def _name_spans(doc: Doc, matcher: Matcher) -> list[tuple[int, int, str]]:
     lower_case_text = not any(ch.isupper() for ch in doc.text)
-    words = [t for t in doc if t.is_alpha]
+    words = [t for t in doc if t.is_alpha and t.text != "I"]  # "I" is always a capital
     # In a message Written Like This, a capital letter says nothing about names.
     mostly_title = len(words) >= 4 and sum(t.is_title for t in words) / len(words) > 0.6
     spans: list[tuple[int, int, str]] = []

@@ -1,8 +1,13 @@
 """Starts the action server and Rasa together, prints where to chat, and stops both on Ctrl-C.
 
 python -m bot.serve [--rasa-port 5005] [--actions-port 5055] [--dead-actions]
-(--dead-actions points Rasa at an action server that is not there: used to test that crisis
-replies need no action server.)
+(--dead-actions starts no action server, so Rasa's action endpoint (--actions-port) answers
+nothing, or whatever fake the tests put there: used to test that crisis replies need none.)
+
+Both listen on WAYFINDER_HOST (127.0.0.1 by default). The API token comes from RASA_TOKEN or
+RASA_TOKEN_FILE; if neither is set, a fresh one is written to models/build/rasa-token (0600)
+and only that file's name is printed. It never goes on a command line. Rasa proves itself to
+the action server with a shared secret (WAYFINDER_ACTION_SECRET, else a fresh one per run).
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from pathlib import Path
 
 import yaml
 
+from bot import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 MODEL_DIR = PROJECT_ROOT / "models" / "rasa"
 BUILD_DIR = PROJECT_ROOT / "models" / "build"
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -31,7 +37,7 @@ TWILIO_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
 def credentials_file() -> Path:
     """credentials.yml, plus the SMS channel when Twilio credentials are in the environment."""
     credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text()) or {}
-    if all(os.environ.get(name) for name in TWILIO_ENV):
+    if all(settings.text(name) for name in TWILIO_ENV):
         credentials["bot.channels.twilio_sms.TwilioSMSInput"] = None  # it reads the environment
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     path = BUILD_DIR / "credentials.yml"
@@ -55,24 +61,39 @@ def wait_until_ready(url: str, process: subprocess.Popen, seconds: float) -> boo
     return False
 
 
+def api_token(env: dict[str, str]) -> str:
+    """RASA_TOKEN / RASA_TOKEN_FILE, else a fresh token saved to a 0600 file (never printed)."""
+    token = settings.rasa_token()
+    if not token:
+        token = secrets.token_urlsafe(24)
+        BUILD_DIR.mkdir(parents=True, exist_ok=True)
+        path = BUILD_DIR / "rasa-token"
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(token + "\n", encoding="utf-8")
+        env["RASA_TOKEN_FILE"] = str(path)
+        print(f"RASA_TOKEN was not set; this run's HTTP API token is in {path}")
+    return token
+
+
 def start(args: argparse.Namespace) -> list[subprocess.Popen]:
-    env = {**os.environ, **QUIET}
+    os.umask(0o077)  # whatever the servers create (databases, logs, secrets) is theirs alone
+    env = {**settings.environ(), **QUIET}
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
-    token = env.get("RASA_TOKEN") or secrets.token_urlsafe(24)
-    if not env.get("RASA_TOKEN"):
-        print(f"RASA_TOKEN was not set; this run's HTTP API token is: {token}")
-    env["RASA_TOKEN"] = token
-    actions_port = 1 if args.dead_actions else args.actions_port
-    env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{actions_port}/webhook"
+    token = api_token(env)
+    env["WAYFINDER_ACTION_SECRET"] = settings.action_secret() or secrets.token_urlsafe(24)
+    host = settings.bind_host()
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+    env["ACTION_ENDPOINT_URL"] = f"http://{local}:{args.actions_port}/webhook"
     processes = []
     if not args.dead_actions:
         actions = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(args.actions_port)], cwd=PROJECT_ROOT, env=env, start_new_session=True)
+            [sys.executable, "-m", "bot.plugins.action_server", "--port", str(args.actions_port)],
+            cwd=PROJECT_ROOT, env=env, start_new_session=True)
         processes.append(actions)
-        if not wait_until_ready(f"http://127.0.0.1:{args.actions_port}/health", actions, 60):
+        if not wait_until_ready(f"http://{local}:{args.actions_port}/health", actions, 60):
             raise RuntimeError("the action server did not start; see the messages above")
-    command = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", token,
+    command = [sys.executable, "-m", "bot.plugins.rasa_launcher", "run", "--enable-api",
                "--port", str(args.rasa_port), "--model", str(MODEL_DIR),
                "--endpoints", "endpoints.yml", "--credentials", str(credentials_file())]
     origins = env.get("WAYFINDER_CORS_ORIGINS", "").split()
@@ -80,7 +101,7 @@ def start(args: argparse.Namespace) -> list[subprocess.Popen]:
         command += ["--cors", *origins]
     rasa = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     processes.append(rasa)
-    status = f"http://127.0.0.1:{args.rasa_port}/status?token={token}"
+    status = f"http://{local}:{args.rasa_port}/status?token={token}"
     if not wait_until_ready(status, rasa, args.timeout):
         stop(processes)
         raise RuntimeError("Rasa did not start; see the messages above")

@@ -13,6 +13,7 @@ import base64
 import itertools
 import json
 import re
+import secrets
 import socket
 import threading
 from collections.abc import Iterator, Sequence
@@ -34,11 +35,12 @@ ROLE_BUTTONS = [  # the first question of the journey, as the lead's domain offe
 ]
 WHO_FOR = [{"text": "Who is the help for?", "buttons": ROLE_BUTTONS}]
 _sids = itertools.count(1)
+_sid_prefix = secrets.token_hex(12)  # unique per process: e2e stages share one database
 
 
 def message_sid() -> str:
     """A fresh, Twilio-shaped MessageSid."""
-    return f"SM{next(_sids):032x}"
+    return f"SM{_sid_prefix}{next(_sids):08x}"
 
 
 def sms_params(body: str, phone: str = "+447700900001", sid: str | None = None,
@@ -100,6 +102,8 @@ class FakeTwilioAPI:
     auth_token: str
     sent: list[SentMessage] = field(default_factory=list)
     fail_with: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
+    fail_times: int = 0  # how many requests fail_with answers (0: every one)
+    failed: int = 0
     rejected_auth: int = 0
     url: str = ""
     _server: ThreadingHTTPServer | None = None
@@ -132,7 +136,8 @@ class FakeTwilioAPI:
                 if not match:
                     self._json(404, {"code": 20404, "message": "Not found", "status": 404})
                     return
-                if api.fail_with:
+                if api.fail_with and (not api.fail_times or api.failed < api.fail_times):
+                    api.failed += 1
                     status, code, message = api.fail_with
                     self._json(status, {"code": code, "message": message, "status": status})
                     return

@@ -8,8 +8,8 @@ lives only in memory for the request (and for the REST reply in rest mode).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import settings as wayfinder_settings
 from bot.sms.buttons import match_reply, options_from_buttons, out_of_range_number, render_options
 from bot.sms.compose import Turn, clean_inbound, compose_turn
 from bot.sms.keywords import Keyword, keyword_of
@@ -33,6 +34,7 @@ from bot.sms.wording import SmsWording, load_wording
 
 logger = logging.getLogger(__name__)
 
+RASA_TURN_LIMIT_S = 8.0  # Twilio waits 15 s; leaves time for the database and REST sends
 MAX_REQUEST_BYTES = 64 * 1024  # a real Twilio SMS webhook is a few kilobytes at most
 MAX_FORM_FIELDS = 200
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -92,7 +94,7 @@ class TwilioSMSInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         """Builds the channel; TWILIO_* environment variables win over credentials.yml keys."""
-        return cls(settings_from(credentials, os.environ))
+        return cls(settings_from(credentials, wayfinder_settings.environ()))
 
     def __init__(
         self,
@@ -178,8 +180,7 @@ class TwilioSMSInput(InputChannel):
     async def reply(self, phone: str, bodies: list[str]) -> HTTPResponse:
         """TwiML in the webhook response, or (rest mode) send now and answer with empty TwiML."""
         if self.settings.reply_mode == "rest" and bodies:
-            await send_rest(self.settings, phone, bodies)
-            return self.twiml([])
+            return self.twiml(await send_rest(self.settings, phone, bodies))  # unsent go here
         return self.twiml(bodies)
 
     # ---- the store, failing open so a crisis text is never dropped --------------------------
@@ -243,14 +244,15 @@ class TwilioSMSInput(InputChannel):
         phone = params.get("From")
         if not message_sid or not phone:
             return response.text("MessageSid and From are required", status=400)
-        if not self.claim(message_sid):
+        if not await asyncio.to_thread(self.claim, message_sid):
             return self.twiml([])  # Twilio delivered this one before
         sender = self.pseudonymise(phone)
         body = params.get("Body") or ""
         keyword = keyword_of(body)
         if keyword is not None:
-            return await self.reply(phone, self.keyword_reply(keyword, sender))
-        silent = self.opted_out(sender)
+            return await self.reply(phone, await asyncio.to_thread(self.keyword_reply, keyword,
+                                                                   sender))
+        silent = await asyncio.to_thread(self.opted_out, sender)
         has_media = (params.get("NumMedia") or "0").strip() not in {"", "0"}
         inbound = clean_inbound(body)
         if not inbound.text:
@@ -279,9 +281,14 @@ class TwilioSMSInput(InputChannel):
                 tail = render_options(recall.options, self.wording.options)
                 return Turn((f"{again}\n{tail}",), recall.options)
         collector = TwilioSMSOutput()
-        try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                             metadata=dict(METADATA)))
+        rasa_turn = asyncio.ensure_future(on_new_message(UserMessage(
+            text, collector, sender, input_channel=self.name(), metadata=dict(METADATA))))
+        rasa_turn.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:  # shielded: a slow turn still finishes and is stored, Twilio gets an answer now
+            await asyncio.wait_for(asyncio.shield(rasa_turn), RASA_TURN_LIMIT_S)
+        except asyncio.TimeoutError:
+            logger.error("twilio_sms.rasa_slow limit=%s", RASA_TURN_LIMIT_S)
+            collector.messages.append({"text": self.wording.error})
         except Exception as error:  # noqa: BLE001 - the person still gets an answer
             logger.error("twilio_sms.rasa_failed %s", type(error).__name__)
             collector.messages.append({"text": self.wording.error})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot import settings
 from bot.directory import loader
 from bot.directory.config import (
     DATA_DIR,
@@ -259,7 +259,7 @@ def _join(items: list[str]) -> str:
 def default() -> Directory:
     """The council's directory, loaded once: WAYFINDER_DIRECTORY (an ORUK file path or API base
     URL) if set, else the Northmoor sample (data/directory/northmoor_services.json)."""
-    chosen = os.environ.get("WAYFINDER_DIRECTORY", "").strip()
+    chosen = settings.text("WAYFINDER_DIRECTORY")
     if chosen:
-        return Directory.load(chosen, cache_dir=os.environ.get("WAYFINDER_DIRECTORY_CACHE") or None)
+        return Directory.load(chosen, cache_dir=settings.text("WAYFINDER_DIRECTORY_CACHE") or None)
     return Directory.load(DEFAULT_SAMPLE, strict=True)

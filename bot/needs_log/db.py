@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.future import create_engine
+
+from bot import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "local" / "wayfinder.db"
@@ -16,8 +17,16 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 def default_database_url() -> str:
     """DATABASE_URL if set, else the SQLite file data/local/wayfinder.db (absolute path)."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return settings.database_url() or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def secure_sqlite_file(path: Path) -> None:
+    """A SQLite file 0600 in a 0700 folder (created if needed), before SQLite opens it; its
+    -wal and -shm files take the same mode from it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -44,7 +53,7 @@ def make_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            secure_sqlite_file(Path(database).expanduser())
         engine = create_engine(url, future=True,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)

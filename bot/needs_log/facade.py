@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -13,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from bot import privacy
+from bot import privacy, settings
 from bot.needs_log import validate as v
 from bot.needs_log.db import default_database_url, make_engine
 from bot.needs_log.migrate import upgrade_engine
@@ -30,7 +29,7 @@ _upgrade_lock = threading.Lock()
 
 def retention_days() -> int:
     """WAYFINDER_RETENTION_DAYS, else 365."""
-    raw = os.environ.get(RETENTION_ENV, "").strip()
+    raw = settings.text(RETENTION_ENV)
     if not raw:
         return DEFAULT_RETENTION_DAYS
     days = int(raw)
@@ -230,7 +229,10 @@ class NeedsLog:
         cutoff = v.utc_naive(now) - timedelta(days=days)
         with self.uow() as uow:
             counts = uow.repo.purge(cutoff)
-            counts["events"] = purge_tracker(uow.connection, cutoff)
+            # Conversations are kept for less time than the log (30 days by default).
+            tracker_days = min(days, settings.tracker_retention_days())
+            counts["events"] = purge_tracker(uow.connection,
+                                             v.utc_naive(now) - timedelta(days=tracker_days))
             uow.commit()
         return counts
 

@@ -1,16 +1,41 @@
-"""Rasa's SQL tracker store, pointed at the same database as the needs log (DATABASE_URL)."""
+"""Rasa's SQL tracker store, pointed at the same database as the needs log (DATABASE_URL).
+
+On top of Rasa's SQLTrackerStore:
+- identifiers are removed from what the person typed (text, parse data, metadata, free-text
+  slots) before anything is stored (bot/stored_text.py, using bot/redact.py);
+- every database wait has a limit (PostgreSQL lock and statement timeouts, SQLite busy timeout);
+- a SQLite file is created 0600 in a 0700 folder;
+- the running service purges old data itself, at most every WAYFINDER_PURGE_EVERY_HOURS
+  (conversations after WAYFINDER_TRACKER_RETENTION_DAYS, 30 by default; the needs log after
+  WAYFINDER_RETENTION_DAYS), in a worker thread so the event loop never waits for it;
+- reads and writes run in worker threads too (Rasa's own do blocking work inside async def).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from bot.needs_log.db import default_database_url
+from bot import settings
+from bot.needs_log.db import default_database_url, secure_sqlite_file
+from bot.stored_text import redact_event
+
+logger = logging.getLogger(__name__)
+# Lock waits end in 2 s, so a crisis reply goes out within 5 s even with the table locked.
+POSTGRES_TIMEOUTS = ("SET lock_timeout = '2s'", "SET statement_timeout = '10s'")
+SQLITE_BUSY_TIMEOUT_MS = 3000
 
 
 def sql_store_arguments(url: str) -> dict[str, Any]:
@@ -26,14 +51,74 @@ def sql_store_arguments(url: str) -> dict[str, Any]:
         "query": dict(parsed.query) or None,
     }
     if parsed.get_backend_name() == "sqlite" and parsed.database:
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        secure_sqlite_file(Path(parsed.database).expanduser())
     return arguments
 
 
+def _limit_waits(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    else:
+        for statement in POSTGRES_TIMEOUTS:
+            cursor.execute(statement)
+    cursor.close()
+
+
 class WayfinderTrackerStore(SQLTrackerStore):
-    """Conversations are kept in DATABASE_URL (default: the project's SQLite file)."""
+    """Conversations are kept in DATABASE_URL (default: the project's SQLite file), redacted."""
 
     def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None,
                  **kwargs: Any) -> None:
         url = kwargs.pop("url", None) or default_database_url()
         super().__init__(domain=domain, event_broker=event_broker, **sql_store_arguments(url))
+        event.listen(self.engine, "connect", _limit_waits)
+        self.engine.dispose()  # connections made before the listener get the limits too
+        self._url = url
+        self._last_purge = 0.0
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
+                        ) -> DialogueStateTracker | None:
+        """Rasa's read (synchronous work in an async def), run in a worker thread."""
+        read = super()._retrieve
+        return await asyncio.to_thread(
+            lambda: asyncio.run(read(sender_id, fetch_events_from_all_sessions)))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, with each event redacted, written from a worker thread."""
+        await self.stream_events(tracker)
+        await asyncio.to_thread(self._write, tracker)
+        self._schedule_purge()
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            for item in self._additional_events(session, tracker):
+                data = redact_event(item.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id, type_name=item.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(
+                        INTENT_NAME_KEY),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
+
+    def _schedule_purge(self) -> None:
+        now = time.monotonic()
+        if self._last_purge and now - self._last_purge < settings.purge_every_hours() * 3600:
+            return
+        self._last_purge = now
+        task = asyncio.get_running_loop().run_in_executor(None, purge_now, self._url)
+        task.add_done_callback(lambda done: done.exception())  # logged inside purge_now
+
+
+def purge_now(url: str) -> dict[str, int]:
+    """Deletes what is past its retention period (called from a worker thread)."""
+    from bot.needs_log import NeedsLog
+
+    try:
+        counts = NeedsLog(url).purge()
+    except Exception as error:  # noqa: BLE001 - tried again at the next period
+        logger.error("tracker_store.purge_failed %s", type(error).__name__)
+        return {}
+    logger.info("tracker_store.purged %s", counts)
+    return counts

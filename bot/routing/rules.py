@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot import settings
 from bot.routing.situation import NETWORKS, Situation
 from bot.vocab import NEED_AREAS, ROLES, SDS_STEPS, TIERS
 
@@ -229,7 +229,7 @@ def parse_rules(data: Any, source: str = "") -> RulesTable:
 
 def load_rules(path: str | Path | None = None) -> RulesTable:
     """Loads and validates a rules table: path, else WAYFINDER_RULES_FILE, else the shipped one."""
-    chosen = Path(path or os.environ.get("WAYFINDER_RULES_FILE") or DEFAULT_RULES_PATH)
+    chosen = Path(path or settings.text("WAYFINDER_RULES_FILE") or DEFAULT_RULES_PATH)
     try:
         if chosen.stat().st_size > MAX_FILE_BYTES:
             raise RulesError(f"{chosen.name}: the rules file is too big")

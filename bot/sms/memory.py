@@ -7,13 +7,13 @@ store is reachable (unit tests, or a store error). Keys are pseudonyms, never ph
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot import settings
 from bot.sms.buttons import Option
 
 DEFAULT_EXPIRY_MINUTES = 10080.0  # a week of quiet, as on the web (session_expiration_time)
@@ -30,7 +30,7 @@ class Recall:
 
 def expiry_minutes(environ: dict[str, str] | None = None) -> float:
     """The quiet period from WAYFINDER_SMS_EXPIRY_MINUTES; 0 or less switches expiry off."""
-    raw = (environ if environ is not None else os.environ).get(EXPIRY_ENV, "").strip()
+    raw = (environ if environ is not None else settings.environ()).get(EXPIRY_ENV, "").strip()
     if not raw:
         return DEFAULT_EXPIRY_MINUTES
     try:

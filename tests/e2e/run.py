@@ -3,7 +3,9 @@
 Stage 1: action server + Rasa on test ports, PostgreSQL for the tracker store and the needs log
          (the deployment path), Twilio test credentials so the SMS channel is on.
 Stage 2: the same Rasa restarted with NO action server: crisis replies must still go out, and
-         conversations from stage 1 must still be there (resume after a restart).
+         conversations from stage 1 must still be there (resume after a restart). Its action
+         endpoint is a port where fault tests run a fake that hangs, fails or dies
+         (tests/e2e/test_faults_e2e.py); otherwise nothing listens there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+from tests.e2e import pii_canary
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN = os.environ.get("WAYFINDER_TEST_POSTGRES_URL",
@@ -71,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa-port", type=int, default=5006)
     parser.add_argument("--actions-port", type=int, default=5056)
+    parser.add_argument("--fake-actions-port", type=int, default=0,
+                        help="stage 2's action endpoint, where fault tests put a fake "
+                             "(default: actions port + 1)")
     args = parser.parse_args(argv)
+    fake_port = args.fake_actions_port or args.actions_port + 1
     (PROJECT_ROOT / "results").mkdir(exist_ok=True)
     url = f"http://127.0.0.1:{args.rasa_port}"
     env = {**os.environ, **TWILIO_TEST_ENV, "DATABASE_URL": fresh_database(),
@@ -88,11 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop(process)
     env["WAYFINDER_TEST_RASA_NO_ACTIONS_URL"] = url
-    process = serve(env, args.rasa_port, args.actions_port, True, ready)
+    env["WAYFINDER_TEST_FAKE_ACTIONS_PORT"] = str(fake_port)
+    env["WAYFINDER_ACTION_RETRY_AFTER"] = "5"  # short, so fault tests can wait it out
+    process = serve(env, args.rasa_port, fake_port, True, ready)
     try:
         failures += pytest(env, "e2e and no_actions")
     finally:
         stop(process)
+    leaks = pii_canary.check(env["DATABASE_URL"], [PROJECT_ROOT / "results",
+                                                   PROJECT_ROOT / "data" / "local"])
+    print("\n".join(leaks) or "PII canary: no identifier found in any table, file or log.")
+    failures += bool(leaks)
     print("End-to-end tests:", "PASS" if failures == 0 else "FAIL")
     return 1 if failures else 0
 
