@@ -9,7 +9,7 @@ MODEL := models/rasa
 DOMAIN := models/build/domain.yml
 SPACY := models/spacy/wayfinder_en
 TRAIN_DATA := data/nlu data/stories data/rules
-TRAIN_INPUTS := config.yml domain.yml data/council.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py
+TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py
 TEST_RASA_PORT := 5006
 TEST_ACTIONS_PORT := 5056
 

@@ -12,6 +12,7 @@ from bot.directory import Directory, ServiceOption, UnknownPlaceError
 from bot.journey import clean_text, normalise_step
 from bot.routing import Situation, TierAdvice, route, sds_step_info
 from bot.routing.steps import load_steps
+from bot.vocab import label
 
 
 @dataclass
@@ -125,7 +126,7 @@ def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: st
     """'What you told me' and 'what to do next', in the person's words where we can."""
     wording = load("answer")
     told = wording["told"].format(
-        who=wording["roles"][situation.role],
+        who=label("roles", situation.role),
         needs=need_labels(list(situation.need_areas)) or wording["no_needs"],
         network=wording["network"][situation.network],
         budget=wording["budget"].get(str(slots.get("has_budget")), wording["budget"]["unsure"]),

@@ -179,10 +179,10 @@ def test_nothing_matches_gives_empty_list_and_unmet_need(directory: Directory) -
     unmet = directory.describe_unmet(["caring_for_a_child"], "provider", "nm3 4xy")
     assert unmet.need_areas == ("caring_for_a_child",) and unmet.tier == "provider"
     assert unmet.postcode_district == "NM3"
-    assert unmet.text == ("We could not find a care and support service for looking after a child "
-                          "near NM3.")
+    assert unmet.text == ("We could not find a place near NM3 for looking after a child "
+                          "(care and support services).")
     vague = directory.describe_unmet(None, None, "not a postcode")
-    assert vague.text == "We could not find a service for what you asked about."
+    assert vague.text == "We could not find a place for what you asked about."
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -25,7 +25,8 @@ from bot.directory.hours import LOCAL_TZ, describe, open_status
 from bot.directory.model import ServiceOption, UnmetNeed
 from bot.directory.records import Listing, parse_listing
 from bot.directory.schema import service_problems
-from bot.vocab import NEED_AREAS, TIERS
+from bot.vocab import NEED_AREAS, TIERS, label
+from bot.vocab import labels as vocab_labels
 
 DEFAULT_SAMPLE = DATA_DIR / "northmoor_services.json"
 STALE_AFTER = timedelta(days=365)
@@ -201,7 +202,7 @@ class Directory:
                 distance: float | None, status: bool | None, is_free: bool,
                 stale: bool) -> ServiceOption:
         item, words = entry.listing, self.words
-        labels = words["need_area_labels"]
+        labels = vocab_labels("need_areas")
         reasons = []
         if overlap:
             reasons.append(words["reason"]["helps_with"].format(
@@ -242,8 +243,8 @@ class Directory:
             except DirectoryError:
                 district = None
         words = self.words["unmet"]
-        tier_text = self.words["tier_labels"][tier] if tier else words["any_tier"]
-        need_text = _join([self.words["need_area_labels"][n] for n in needs]) or words["any_need"]
+        tier_text = words["tier"].format(tier=label("tiers", tier).lower()) if tier else ""
+        need_text = _join([label("need_areas", n) for n in needs]) or words["any_need"]
         template = words["with_place"] if district else words["without_place"]
         text = template.format(tier=tier_text, needs=need_text, district=district)
         return UnmetNeed(needs, tier, district, text)

@@ -52,9 +52,11 @@ class Report:
 
 
 def _label(kind: str, key: object) -> str:
-    labels = load_yaml("wording.yml")["labels"].get(kind, {})
-    name = "none" if key is None else str(key)
-    return str(labels.get(name, name.replace("_", " ")))
+    if key is None:
+        return str(load_yaml("wording.yml")["not_recorded"].get(kind, "Not recorded"))
+    if kind in vocab.SECTIONS:
+        return vocab.label(kind, key, "commissioners")
+    return str(key).replace("_", " ")
 
 
 def _fixed(kind: str, order: tuple, counts: list[tuple], extra_none: bool = True) -> list[tuple]:
