@@ -19,8 +19,9 @@ from bot.journey import (
     normalise_step,
 )
 from bot.need_areas import merge_need_areas
+from bot.person_facts import RELATIONSHIPS
 from bot.postcode import district_from_text
-from bot.vocab import ROLES
+from bot.vocab import GROUPS, ROLES
 
 Result = dict[str, Any]
 
@@ -53,6 +54,45 @@ class ValidateSlotMappings(ValidationAction):
         district = district_from_text(tracker.latest_message.get("text"))
         return {"postcode_district": district} if district else {}
 
+    def _entity_values(self, tracker: Tracker, name: str) -> list[Any]:
+        entities = tracker.latest_message.get("entities") or []
+        return [e.get("value") for e in entities if e.get("entity") == name]
+
+    async def extract_person_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Result:
+        """'I'm 79', 'she's 90': the age of the person the help is for (16 to 110)."""
+        ages = [a for a in self._entity_values(tracker, "person_age")
+                if isinstance(a, (int, float)) and not isinstance(a, bool) and 16 <= a <= 110]
+        return {"person_age": int(ages[0])} if ages else {}
+
+    async def extract_person_relationship(self, dispatcher: CollectingDispatcher,
+                                          tracker: Tracker, domain: DomainDict) -> Result:
+        found = [r for r in self._entity_values(tracker, "person_relationship")
+                 if r in RELATIONSHIPS]
+        if not found or tracker.get_slot("person_relationship") == found[0]:
+            return {}
+        return {"person_relationship": found[0]}
+
+    async def extract_person_groups(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Result:
+        """Conditions said at any point add to the groups already known (never removed)."""
+        old = [g for g in (tracker.get_slot("person_groups") or []) if g in GROUPS]
+        new = [g for g in self._entity_values(tracker, "person_group")
+               if g in GROUPS and g not in old]
+        return {"person_groups": old + new} if new else {}
+
+    def validate_person_age(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_age": value}
+
+    def validate_person_relationship(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_relationship": value}
+
+    def validate_person_groups(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_groups": value}
+
     def validate_postcode_district(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Result:
         return {"postcode_district": value}
@@ -69,6 +109,15 @@ class ValidateGuideForm(FormValidationAction):
     def name(self) -> str:
         return "validate_guide_form"
 
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        """The budget question is skipped when they told us a step from 2 on (there is at
+        least an indicative budget then)."""
+        step = normalise_step(tracker.get_slot("sds_step"))
+        if step is not None and step >= 2 and tracker.get_slot("has_budget") is None:
+            return [slot for slot in domain_slots if slot != "has_budget"]
+        return domain_slots
+
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:
         role = value if value in ROLES else classify_role(str(value or ""))
@@ -81,6 +130,10 @@ class ValidateGuideForm(FormValidationAction):
             dispatcher.utter_message(response="utter_please_say_more")
             return {"what_matters": None}
         areas = tracker.get_slot("need_areas") or []
+        if not areas and tracker.get_slot("requested_slot") != "what_matters":
+            # Filled from the first message, but nothing we could help with was understood:
+            # ask question 2 ("what is hard") rather than guess.
+            return {"what_matters": None}
         if areas:
             dispatcher.utter_message(response="utter_noted_needs", need_labels=need_labels(areas))
         return {"what_matters": text}
@@ -99,6 +152,9 @@ class ValidateGuideForm(FormValidationAction):
             return {"has_budget": None}
         if answer == "yes":
             return {"has_budget": answer}
+        known = normalise_step(tracker.get_slot("sds_step"))
+        if known is not None:
+            return {"has_budget": answer}  # they already told us their step
         # No budget yet (or not sure): they are at step 1, "find out my money"; no need to ask.
         safely("record_step", needs_log().record_step, tracker.sender_id, 1)
         return {"has_budget": answer, "sds_step": 1}

@@ -52,6 +52,11 @@ def check(data: dict[str, Any]) -> None:
     for kind, raw in data["help_kinds"].items():
         if raw.get("tier") not in tiers:
             raise VocabularyError(f"help_kinds.{kind}: tier {raw.get('tier')!r} is not a tier")
+    for section in ("need_areas", "roles"):
+        for key, raw in data[section].items():
+            unknown = [k for k in raw.get("help_kinds") or [] if k not in data["help_kinds"]]
+            if unknown:
+                raise VocabularyError(f"{section}.{key}: unknown help kinds {unknown}")
     if sorted(data["steps"]) != list(range(1, 8)):
         raise VocabularyError("steps must be 1 to 7")
     for number, raw in data["steps"].items():
@@ -104,6 +109,21 @@ def help_kind_tier(kind: str) -> str:
 def step_function(step: int) -> str:
     """The brokerage function id of a step (1..7)."""
     return str(load_vocabulary()["steps"][step]["function"])
+
+
+def group_only(kind: str) -> bool:
+    """True for help that is always meant for one group (a condition's peer group)."""
+    return bool(load_vocabulary()["help_kinds"][kind].get("group_only"))
+
+
+def need_help_kinds(area: str) -> tuple[str, ...]:
+    """The help kinds that can meet a need area, best first."""
+    return tuple(load_vocabulary()["need_areas"][area].get("help_kinds") or ())
+
+
+def role_help_kinds(role: str) -> tuple[str, ...]:
+    """Help kinds for anyone in a role (a carer: carer's assessment, carers' groups, breaks)."""
+    return tuple(load_vocabulary()["roles"].get(role, {}).get("help_kinds") or ())
 
 
 def step_help_kinds(step: int) -> tuple[str, ...]:

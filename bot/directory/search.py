@@ -25,7 +25,7 @@ from bot.directory.hours import LOCAL_TZ, describe, open_status
 from bot.directory.model import ServiceOption, UnmetNeed
 from bot.directory.records import Listing, parse_listing
 from bot.directory.schema import service_problems
-from bot.vocab import NEED_AREAS, TIERS, label
+from bot.vocab import NEED_AREAS, TIERS, help_kind_tier, label
 from bot.vocab import labels as vocab_labels
 
 DEFAULT_SAMPLE = DATA_DIR / "northmoor_services.json"
@@ -88,6 +88,8 @@ class Directory:
             seen.add(record["id"])
             listing = parse_listing(record)
             tier, needs, approved = self.taxonomy.classify(list(listing.terms))
+            if listing.kinds:  # a help kind from the vocabulary decides the tier
+                tier = help_kind_tier(listing.kinds[0])
             self.entries.append(Entry(listing, tier, needs, approved))
         if not self.entries:
             detail = f" First problem: {self.problems[0]}" if self.problems else ""
@@ -229,7 +231,7 @@ class Directory:
             need_areas=entry.need_areas, distance_km=distance, open_now=status,
             opening_text=describe(item.schedules, words["opening"]), last_checked_note=note,
             reason=" ".join(reasons), address=address, alert=item.alert,
-            organisation=item.organisation,
+            organisation=item.organisation, kinds=item.kinds, groups=item.groups,
         )
 
     def describe_unmet(self, need_areas: str | Iterable[str] | None, tier: str | None,
