@@ -24,6 +24,7 @@ from bot.postcode import district_from_text
 from bot.vocab import GROUPS, ROLES
 
 Result = dict[str, Any]
+UNKNOWN_STEP = "unknown"  # the person said they are not sure which step they are at
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -103,6 +104,26 @@ class ValidateSlotMappings(ValidationAction):
         return {"need_areas": value}
 
 
+def carer_said(events: list[dict[str, Any]]) -> bool:
+    """True when the person pressed 'someone I care for', or named who they care for."""
+    relatives = {"parent", "partner", "child", "sibling", "friend"}
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        text = str(event.get("text") or "")
+        if text.startswith("/i_am_carer"):
+            return True
+        if (parse.get("intent") or {}).get("name") == "i_am_carer" and len(text.split()) <= 6:
+            return True  # a short answer like "my mum" or "I'm her carer"
+        for entity in parse.get("entities") or []:
+            if entity.get("entity") == "person_role" and entity.get("value") == "carer":
+                return True
+            if entity.get("entity") == "person_relationship" and entity.get("value") in relatives:
+                return True
+    return False
+
+
 class ValidateGuideForm(FormValidationAction):
     """Checks each answer; an answer we cannot read is asked again, never guessed."""
 
@@ -121,6 +142,10 @@ class ValidateGuideForm(FormValidationAction):
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:
         role = value if value in ROLES else classify_role(str(value or ""))
+        if role == "carer" and not carer_said(tracker.events):
+            # Only a guess from the wording of a message about their own life ("I get a direct
+            # payment..."): nothing said who they care for, so ask rather than assume.
+            role = None
         return {"person_role": role}
 
     def validate_what_matters(self, value: Any, dispatcher: CollectingDispatcher,
@@ -162,6 +187,12 @@ class ValidateGuideForm(FormValidationAction):
     def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Result:
         step = normalise_step(value)  # buttons ("5"), numbers and typed descriptions alike
+        if step is None and value == UNKNOWN_STEP:
+            return {"sds_step": UNKNOWN_STEP}
+        if step is None and classify_yes_no(str(value or "")) == "unsure":
+            # "not sure" (which the question invites) is an answer: the step stays unknown and
+            # the answer uses the default step's wording without steering the places.
+            return {"sds_step": UNKNOWN_STEP}
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}
