@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, needs_log, safely
+from actions.services import channel_of, directory, needs_log, safely
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -43,6 +44,7 @@ class ValidateSlotMappings(ValidationAction):
         safely("record_contact", needs_log().record_contact, tracker.sender_id,
                channel_of(tracker), role=role if role in ROLES else None,
                postcode_district=district_from_text(tracker.latest_message.get("text"))
+               or known_district_in(tracker.latest_message.get("text"))
                or district)
         if merged == (tracker.get_slot("need_areas") or []):
             return {}
@@ -52,7 +54,8 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Result:
         """Only the district is kept ('NM3 4AB' -> 'NM3'), for places nearby and the report."""
-        district = district_from_text(tracker.latest_message.get("text"))
+        text = tracker.latest_message.get("text")
+        district = district_from_text(text) or known_district_in(text)
         return {"postcode_district": district} if district else {}
 
     def _entity_values(self, tracker: Tracker, name: str) -> list[Any]:
@@ -102,6 +105,14 @@ class ValidateSlotMappings(ValidationAction):
                             domain: DomainDict) -> Result:
         """Already checked against the known ids when extracted."""
         return {"need_areas": value}
+
+
+def known_district_in(text: Any) -> str | None:
+    """A district the council's directory covers, named anywhere ('we're in NM7')."""
+    if not isinstance(text, str):
+        return None
+    words = set(re.findall(r"[A-Z]{1,2}[0-9][0-9A-Z]?", text[:2000].upper()))
+    return next((d for d in directory().places.centroids if d in words), None)
 
 
 def carer_said(events: list[dict[str, Any]]) -> bool:
