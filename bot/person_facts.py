@@ -7,9 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.vocab import GROUPS, SDS_STEPS
+
+STEP_CUES = Path(__file__).resolve().parent.parent / "data" / "patterns" / "step_cues.yml"
+PATTERN_WEIGHT = 3.0  # a phrase from data/patterns/steps.yml counts as much as a strong cue
 
 FACTS_KEY = "facts"
 RELATIONSHIPS: tuple[str, ...] = ("self", "parent", "partner", "child", "sibling", "friend",
@@ -62,6 +69,45 @@ def _spans(doc: Any) -> list[Any]:
     return sorted(spans[FACTS_KEY], key=lambda s: s.start_char)
 
 
+@lru_cache(maxsize=1)
+def step_cues() -> tuple[float, dict[int, dict[str, float]]]:
+    """(threshold, {step: {cue: weight}}) from data/patterns/step_cues.yml."""
+    data = yaml.safe_load(STEP_CUES.read_text(encoding="utf-8"))
+    cues = {int(step): {" ".join(_plain(str(c)).split()): float(w) for c, w in table.items()}
+            for step, table in data["steps"].items()}
+    return float(data.get("threshold", 2)), cues
+
+
+def _plain(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^a-z0-9£' -]+", " ",
+                                 text.lower().replace("’", "'")).split()) + " "
+
+
+def step_scores(doc: Any, pattern_steps: Iterable[int] = ()) -> dict[int, float]:
+    """Each step's score for a message: its cues (words or dictionary forms) plus patterns."""
+    _, cues = step_cues()
+    text = _plain(getattr(doc, "text", "") or "")
+    lemmas = _plain(" ".join(t.lemma_ for t in doc)) if hasattr(doc, "__iter__") else text
+    scores = {step: 0.0 for step in SDS_STEPS}
+    for step, table in cues.items():
+        for cue, weight in table.items():
+            if f" {cue} " in text or f" {cue} " in lemmas or (cue == "£" and "£" in text):
+                scores[step] += weight
+    for step in set(pattern_steps):
+        scores[step] += PATTERN_WEIGHT
+    return scores
+
+
+def best_step(doc: Any, pattern_steps: Iterable[int] = ()) -> int | None:
+    """The step a message points to most clearly (the later step on a tie), or None."""
+    threshold, _ = step_cues()
+    scores = step_scores(doc, pattern_steps)
+    top = max(scores.values())
+    if top < threshold:
+        return None
+    return max(step for step, score in scores.items() if score == top)
+
+
 def facts_in(doc: Any) -> Facts:
     """The facts a Doc made by Wayfinder's pipeline shows (empty Facts for anything else)."""
     ages: list[int] = []
@@ -86,7 +132,7 @@ def facts_in(doc: Any) -> Facts:
     # Someone asking for another person usually gives that person's age: the oldest age said.
     age = (max(ages) if relationship not in (None, "self") else ages[0]) if ages else None
     return Facts(age=age, relationship=relationship, groups=tuple(groups),
-                 step=max(steps) if steps else None, ages=tuple(ages))
+                 step=best_step(doc, steps), ages=tuple(ages))
 
 
 def groups_for(role: str | None, age: Any, conditions: Iterable[str]) -> tuple[str, ...]:

@@ -124,8 +124,10 @@ def build_report(engine: Engine, start: date, end: date, council: str = "") -> R
                                              extra_none=False)))
         report.tables.append(_section("tiers", ["tier", "label", "people"],
                                       _fixed("tiers", vocab.TIERS, q.tiers(), extra_none=False)))
-        unmet = [(a, _label("need_areas", a), x, y, n) for a, x, y, n in q.unmet_needs()]
-        report.tables.append(_section("unmet_needs", ["need_area", "label", "no_service",
+        unmet = [(a, _label("need_areas", a), tier, district, x, y, n)
+                 for a, tier, district, x, y, n in q.unmet_needs()]
+        report.tables.append(_section("unmet_needs", ["need_area", "label", "tier",
+                                                      "postcode_district", "no_service",
                                                       "none_fit", "people"], unmet))
         report.tables.append(_section("steps", ["furthest_step", "label", "people"],
                                       _fixed("steps", vocab.SDS_STEPS, q.steps())))
