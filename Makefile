@@ -9,7 +9,7 @@ MODEL := models/rasa
 DOMAIN := models/build/domain.yml
 SPACY := models/spacy/wayfinder_en
 TRAIN_DATA := data/nlu data/stories data/rules
-TRAIN_INPUTS := config.yml domain.yml data/council.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py
+TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py bot/person_facts.py
 RISK_MODEL := models/safeguarding/risk_model.joblib
 # What the learned safeguarding model is built from (never tests/safeguarding/heldout/).
 RISK_INPUTS := data/vocabulary.yml data/safeguarding data/nlu tests/safeguarding/disclosures.yml \
@@ -30,7 +30,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test safeguarding-model safeguarding-heldout \
+	safeguarding-test safeguarding-model safeguarding-heldout routing-test \
 	report purge bench clean
 
 help:
@@ -106,11 +106,16 @@ safeguarding-test: train
 safeguarding-heldout: train
 	$(PY) -m tests.safeguarding_heldout --model $(MODEL)
 
+# Routing: every held-out vignette through the whole conversation against one server run
+# (SQLite); fails below 0.90 "every place fits and a fitting kind is shown" (a few minutes).
+routing-test: train
+	$(PY) -m tests.routing.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
+
 # End-to-end: real action server and Rasa on test ports, then the same Rasa without actions.
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e
+test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout routing-test e2e
 	@echo "All Wayfinder tests passed."
 
 report: venv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, needs_log, record, safely
+from actions.services import channel_of, directory, needs_log, record, safely
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -19,10 +20,12 @@ from bot.journey import (
     normalise_step,
 )
 from bot.need_areas import merge_need_areas
+from bot.person_facts import RELATIONSHIPS
 from bot.postcode import district_from_text
-from bot.vocab import ROLES
+from bot.vocab import GROUPS, ROLES
 
 Result = dict[str, Any]
+UNKNOWN_STEP = "unknown"  # the person said they are not sure which step they are at
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -41,6 +44,7 @@ class ValidateSlotMappings(ValidationAction):
         await record("record_contact", needs_log().record_contact, tracker.sender_id,
                      channel_of(tracker), role=role if role in ROLES else None,
                      postcode_district=district_from_text(tracker.latest_message.get("text"))
+                     or known_district_in(tracker.latest_message.get("text"))
                      or district)
         if merged == (tracker.get_slot("need_areas") or []):
             return {}
@@ -50,8 +54,48 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Result:
         """Only the district is kept ('NM3 4AB' -> 'NM3'), for places nearby and the report."""
-        district = district_from_text(tracker.latest_message.get("text"))
+        text = tracker.latest_message.get("text")
+        district = district_from_text(text) or known_district_in(text)
         return {"postcode_district": district} if district else {}
+
+    def _entity_values(self, tracker: Tracker, name: str) -> list[Any]:
+        entities = tracker.latest_message.get("entities") or []
+        return [e.get("value") for e in entities if e.get("entity") == name]
+
+    async def extract_person_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Result:
+        """'I'm 79', 'she's 90': the age of the person the help is for (16 to 110)."""
+        ages = [a for a in self._entity_values(tracker, "person_age")
+                if isinstance(a, (int, float)) and not isinstance(a, bool) and 16 <= a <= 110]
+        return {"person_age": int(ages[0])} if ages else {}
+
+    async def extract_person_relationship(self, dispatcher: CollectingDispatcher,
+                                          tracker: Tracker, domain: DomainDict) -> Result:
+        found = [r for r in self._entity_values(tracker, "person_relationship")
+                 if r in RELATIONSHIPS]
+        if not found or tracker.get_slot("person_relationship") == found[0]:
+            return {}
+        return {"person_relationship": found[0]}
+
+    async def extract_person_groups(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Result:
+        """Conditions said at any point add to the groups already known (never removed)."""
+        old = [g for g in (tracker.get_slot("person_groups") or []) if g in GROUPS]
+        new = [g for g in self._entity_values(tracker, "person_group")
+               if g in GROUPS and g not in old]
+        return {"person_groups": old + new} if new else {}
+
+    def validate_person_age(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_age": value}
+
+    def validate_person_relationship(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_relationship": value}
+
+    def validate_person_groups(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Result:
+        return {"person_groups": value}
 
     def validate_postcode_district(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Result:
@@ -63,15 +107,56 @@ class ValidateSlotMappings(ValidationAction):
         return {"need_areas": value}
 
 
+def known_district_in(text: Any) -> str | None:
+    """A district the council's directory covers, named anywhere ('we're in NM7')."""
+    if not isinstance(text, str):
+        return None
+    words = set(re.findall(r"[A-Z]{1,2}[0-9][0-9A-Z]?", text[:2000].upper()))
+    return next((d for d in directory().places.centroids if d in words), None)
+
+
+def carer_said(events: list[dict[str, Any]]) -> bool:
+    """True when the person pressed 'someone I care for', or named who they care for."""
+    relatives = {"parent", "partner", "child", "sibling", "friend"}
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        text = str(event.get("text") or "")
+        if text.startswith("/i_am_carer"):
+            return True
+        if (parse.get("intent") or {}).get("name") == "i_am_carer" and len(text.split()) <= 6:
+            return True  # a short answer like "my mum" or "I'm her carer"
+        for entity in parse.get("entities") or []:
+            if entity.get("entity") == "person_role" and entity.get("value") == "carer":
+                return True
+            if entity.get("entity") == "person_relationship" and entity.get("value") in relatives:
+                return True
+    return False
+
+
 class ValidateGuideForm(FormValidationAction):
     """Checks each answer; an answer we cannot read is asked again, never guessed."""
 
     def name(self) -> str:
         return "validate_guide_form"
 
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        """The budget question is skipped when they told us a step from 2 on (there is at
+        least an indicative budget then)."""
+        step = normalise_step(tracker.get_slot("sds_step"))
+        if step is not None and step >= 2 and tracker.get_slot("has_budget") is None:
+            return [slot for slot in domain_slots if slot != "has_budget"]
+        return domain_slots
+
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:
         role = value if value in ROLES else classify_role(str(value or ""))
+        if role == "carer" and not carer_said(tracker.events):
+            # Only a guess from the wording of a message about their own life ("I get a direct
+            # payment..."): nothing said who they care for, so ask rather than assume.
+            role = None
         return {"person_role": role}
 
     def validate_what_matters(self, value: Any, dispatcher: CollectingDispatcher,
@@ -81,6 +166,10 @@ class ValidateGuideForm(FormValidationAction):
             dispatcher.utter_message(response="utter_please_say_more")
             return {"what_matters": None}
         areas = tracker.get_slot("need_areas") or []
+        if not areas and tracker.get_slot("requested_slot") != "what_matters":
+            # Filled from the first message, but nothing we could help with was understood:
+            # ask question 2 ("what is hard") rather than guess.
+            return {"what_matters": None}
         if areas:
             dispatcher.utter_message(response="utter_noted_needs", need_labels=need_labels(areas))
         return {"what_matters": text}
@@ -99,6 +188,9 @@ class ValidateGuideForm(FormValidationAction):
             return {"has_budget": None}
         if answer == "yes":
             return {"has_budget": answer}
+        known = normalise_step(tracker.get_slot("sds_step"))
+        if known is not None:
+            return {"has_budget": answer}  # they already told us their step
         # No budget yet (or not sure): they are at step 1, "find out my money"; no need to ask.
         safely("record_step", needs_log().record_step, tracker.sender_id, 1)
         return {"has_budget": answer, "sds_step": 1}
@@ -106,6 +198,12 @@ class ValidateGuideForm(FormValidationAction):
     def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Result:
         step = normalise_step(value)  # buttons ("5"), numbers and typed descriptions alike
+        if step is None and value == UNKNOWN_STEP:
+            return {"sds_step": UNKNOWN_STEP}
+        if step is None and classify_yes_no(str(value or "")) == "unsure":
+            # "not sure" (which the question invites) is an answer: the step stays unknown and
+            # the answer uses the default step's wording without steering the places.
+            return {"sds_step": UNKNOWN_STEP}
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}

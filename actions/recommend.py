@@ -21,7 +21,8 @@ from bot.advice import (
 from bot.content import need_label
 
 FORM_SLOTS = ("person_role", "what_matters", "need_areas", "network", "has_budget", "sds_step",
-              "risk_check", "safeguarding_concern", "prefers_person", "postcode_district")
+              "risk_check", "safeguarding_concern", "prefers_person", "postcode_district",
+              "person_age", "person_groups", "person_relationship")
 
 
 def _slots(tracker: Tracker) -> dict[str, Any]:

@@ -6,12 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content import load, need_label, need_labels
+from bot.content import load, need_labels
 from bot.council import load_council
 from bot.directory import Directory, ServiceOption, UnknownPlaceError
+from bot.help_places import person_from_slots, rights_text, step_places, tier_places
 from bot.journey import clean_text, normalise_step
 from bot.routing import Situation, TierAdvice, route, sds_step_info
 from bot.routing.steps import load_steps
+from bot.vocab import label
+
+ISF_STEP = 4  # "organise my money": how a budget can be held
 
 
 @dataclass
@@ -29,6 +33,9 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
     needs = tuple(area for area in (slots.get("need_areas") or []) if isinstance(area, str))
     network = slots.get("network") if slots.get("network") in ("none", "some", "strong") else "some"
     budget = {"yes": True, "no": False}.get(str(slots.get("has_budget")))
+    step = normalise_step(slots.get("sds_step"))
+    if budget is None and step is not None and step >= 2:
+        budget = True  # from step 2 on there is at least an indicative budget
     text = clean_text(slots.get("what_matters") or "").lower()
     fluctuating = any(words in text for words in load("answer")["fluctuating_words"])
     isolated = network == "none" and bool({"relationships", "community_access"} & set(needs))
@@ -37,7 +44,7 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
     role = role if role in ("self", "carer", "staff") else "self"
     return Situation(
         role=role, need_areas=needs, network=network, isolated=isolated, fluctuating=fluctuating,
-        has_budget=budget, sds_step=normalise_step(slots.get("sds_step")),
+        has_budget=budget, sds_step=step,
         prefers_person=bool(slots.get("prefers_person")), at_risk=at_risk,
     )
 
@@ -84,8 +91,10 @@ def tier_message(number: int, advice: TierAdvice) -> tuple[str, dict[str, Any]]:
 
 def build_answer(slots: Mapping[str, Any], directory: Directory,
                  channel: str | None = None, skip_tiers: Sequence[str] = ()) -> Answer:
-    """Everything the person sees after the last question, least intensive help first."""
+    """Everything the person sees after the last question: where they are, help for their step,
+    the tiers with places that fit them (least intensive first), their rights, a summary."""
     situation = situation_from_slots(slots)
+    person = person_from_slots(slots, situation)
     advice = [item for item in route(situation) if item.tier not in skip_tiers]
     limits = _limits(channel)
     answer = Answer()
@@ -94,27 +103,28 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
     answer.messages.append(("utter_where_you_are", {
         "step_number": step, "step_name": info.name, "step_what": info.what_you_do,
         "step_next": info.what_comes_next}))
-    covered: set[str] = set()
-    for number, item in enumerate(advice[: limits["tiers"]], start=1):
-        answer.tiers.append(item.tier)
-        answer.messages.append(tier_message(number, item))
-        found = search_near(directory, slots.get("postcode_district"),
-                            need_areas=situation.need_areas, tier=item.tier,
-                            limit=limits["services_per_tier"], exclude_ids=answer.service_ids)
-        for service in found:
-            answer.service_ids.append(service.id)
-            covered.update(getattr(service, "need_areas", ()) or ())
-            answer.messages.append(service_message(service))
-        if not found:
-            area = situation.need_areas[0] if situation.need_areas else None
-            answer.messages.append(("utter_no_service", {
-                "need_label": need_label(area) if area else item.label.lower(),
-                "tier_name": item.label or item.tier}))
-            if area:
-                answer.unmet.append((area, item.tier))
-    for area in situation.need_areas:
-        if area not in covered and all(area != unmet for unmet, _ in answer.unmet):
-            answer.unmet.append((area, answer.tiers[0] if answer.tiers else "information"))
+    if person.step == ISF_STEP and not skip_tiers:
+        wording = load("answer")
+        answer.messages.append(("utter_isf_facts", {
+            "isf_facts": " ".join(wording["isf_facts_sms" if channel == "twilio"
+                                          else "isf_facts"].split())}))
+    parts = []
+    if not skip_tiers:
+        parts.append(step_places(directory, person, limits.get("step_services", 1),
+                                 service_message))
+    shown = [s.id for part in parts for s in part.services]
+    parts.append(tier_places(directory, person, situation, advice, limits, shown,
+                             tier_message, service_message))
+    for part in parts:
+        answer.messages.extend(part.messages)
+        answer.tiers.extend(t for t in part.tiers if t not in answer.tiers)
+        answer.service_ids.extend(s.id for s in part.services)
+        answer.unmet.extend(part.unmet)
+    if not answer.service_ids:
+        answer.messages.append(("utter_nothing_fits", {}))
+    rights = rights_text(slots, situation, channel)
+    if rights:
+        answer.messages.append(("utter_your_rights", {"rights": rights}))
     answer.messages.append(("utter_summary",
                             summary_values(slots, situation, info.what_comes_next, answer)))
     return answer
@@ -125,7 +135,7 @@ def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: st
     """'What you told me' and 'what to do next', in the person's words where we can."""
     wording = load("answer")
     told = wording["told"].format(
-        who=wording["roles"][situation.role],
+        who=label("roles", situation.role),
         needs=need_labels(list(situation.need_areas)) or wording["no_needs"],
         network=wording["network"][situation.network],
         budget=wording["budget"].get(str(slots.get("has_budget")), wording["budget"]["unsure"]),

@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
+from bot.vocab import label
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONTENT_DIR = DATA_DIR / "content"
-# One list of need-area names for the whole product: the directory's wording file.
-NEED_LABELS_FILE = DATA_DIR / "directory" / "wording.yml"
 
 
 @lru_cache(maxsize=32)
@@ -21,15 +21,9 @@ def load(name: str) -> Any:
         return yaml.safe_load(handle)
 
 
-@lru_cache(maxsize=1)
-def _need_labels() -> dict[str, str]:
-    with NEED_LABELS_FILE.open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["need_area_labels"])
-
-
 def need_label(area: str) -> str:
     """Plain-English name of a need area id ('nutrition' -> 'food and meals')."""
-    return str(_need_labels().get(area, area.replace("_", " ")))
+    return label("need_areas", area)
 
 
 def need_labels(areas: list[str] | tuple[str, ...]) -> str:

@@ -83,7 +83,8 @@ def test_loads_from_an_oruk_api_and_caches(api: FakeOruk, tmp_path: Path) -> Non
     directory = Directory.load(api.base, cache_dir=tmp_path)
     assert len(directory) == len(SAMPLE) and directory.load_note == "fresh"
     pages = [p for p in api.requests if "?page=" in p]
-    assert len(pages) == 3 and len(api.requests) == 3 + len(SAMPLE)
+    page_count = -(-len(SAMPLE) // 25)  # the fake API serves 25 a page
+    assert len(pages) == page_count and len(api.requests) == page_count + len(SAMPLE)
     lunch = directory.search(need_areas="nutrition", tier="community", postcode_district="NM6")
     assert lunch[0].name == "Riverside Lunch Club"
     assert len(list(tmp_path.glob("oruk-*.json"))) == 1

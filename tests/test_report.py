@@ -77,9 +77,14 @@ def test_csv_numbers(written):
         "information": "7", "peer": "<5", "community": "<5", "provider": "0",
         "professional": "<5"}
     unmet = read_csv(written / "unmet_needs.csv")
-    assert unmet[0] == {"need_area": "dressing", "label": "Getting dressed", "no_service": "6",
-                        "none_fit": "<5", "people": "7"}
-    assert unmet[1]["need_area"] == "carer_support" and unmet[1]["people"] == "<5"
+    # broken down by need, tier and district (issue 11): six with no service at any tier in
+    # NM1, one who said none of the peer suggestions fitted, one carer with no service
+    assert unmet[0] == {"need_area": "dressing", "label": "Getting dressed", "tier": "",
+                        "postcode_district": "NM1", "no_service": "6", "none_fit": "0",
+                        "people": "6"}
+    rest = {(r["need_area"], r["tier"]): r for r in unmet[1:]}
+    assert rest[("dressing", "peer")]["none_fit"] == "<5"
+    assert rest[("carer_support", "")]["people"] == "<5"
     assert by(read_csv(written / "steps.csv"), "furthest_step") == {
         "1": "6", "2": "6", "3": "0", "4": "0", "5": "0", "6": "0", "7": "0"}
     assert by(read_csv(written / "channels.csv"), "channel") == {

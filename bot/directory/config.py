@@ -127,11 +127,8 @@ def load_places(path: str | None = None) -> Places:
 def load_wording(path: str | None = None) -> dict[str, Any]:
     chosen = Path(path) if path else DATA_DIR / "wording.yml"
     data = _read_yaml(chosen)
-    for key in ("need_area_labels", "tier_labels", "reason", "cost", "last_checked", "opening",
+    for key in ("reason", "cost", "last_checked", "opening",
                 "unmet", "present"):
         if not isinstance(data, dict) or key not in data:
             raise DirectoryError(f"{chosen.name}: '{key}' is missing")
-    missing = [n for n in NEED_AREAS if n not in data["need_area_labels"]]
-    if missing:
-        raise DirectoryError(f"{chosen.name}: no label for {', '.join(missing)}")
     return data

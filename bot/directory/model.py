@@ -28,6 +28,9 @@ class ServiceOption:
     address: str | None = None
     alert: str | None = None
     organisation: str | None = None
+    kinds: tuple[str, ...] = ()  # help kinds (data/vocabulary.yml)
+    groups: tuple[str, ...] = ()  # who it is for; empty = anyone
+    score: float = 0.0  # how well it fits the person (higher is better), when ranked by fit
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ from typing import Any
 from bot.directory.config import DISTRICT_RE
 from bot.directory.geo import valid_point
 from bot.directory.hours import Schedule, parse_schedule
+from bot.vocab import GROUPS, HELP_KINDS
+
+KIND_TAXONOMY = "wayfinder-help-kind"
+GROUP_TAXONOMY = "wayfinder-group"
 
 SUMMARY_CHARS = 160
 DISTRICT_TOKEN = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?)\b")
@@ -42,6 +46,10 @@ class Listing:
     places: tuple[Place, ...]
     areas: tuple[str, ...]
     terms: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    minimum_age: float | None = None
+    maximum_age: float | None = None
 
 
 def _text(value: Any, limit: int = 2000) -> str | None:
@@ -120,6 +128,35 @@ def _terms(record: dict[str, Any]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _vocab_terms(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Help kinds (service types) and groups (eligibility) named with the vocabulary's ids:
+    attributes in the help-kind or group taxonomy, and ORUK eligibility rows."""
+    kinds: list[str] = []
+    groups: list[str] = []
+    for attribute in _dicts(record.get("attributes")):
+        term = attribute.get("taxonomy_term")
+        if not isinstance(term, dict):
+            continue
+        code = _text(term.get("term"), 80)
+        taxonomy = _text(term.get("taxonomy"), 80)
+        if code in HELP_KINDS and taxonomy == KIND_TAXONOMY and code not in kinds:
+            kinds.append(code)
+        elif code in GROUPS and (taxonomy == GROUP_TAXONOMY
+                                 or attribute.get("link_type") == "eligibility"):
+            groups.append(code)
+    for row in _dicts(record.get("eligibilitys")):
+        code = _text(row.get("eligibility"), 80)
+        if code in GROUPS:
+            groups.append(code)
+    return tuple(kinds), tuple(dict.fromkeys(groups))
+
+
+def _age(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0 <= value <= 130 else None
+
+
 def _assured(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
@@ -145,6 +182,7 @@ def parse_listing(record: dict[str, Any]) -> Listing:
         for c in _dicts(record.get("cost_options"))
         if c.get("amount") is None or _amount(c.get("amount")) is not None
     )
+    kinds, groups = _vocab_terms(record)
     schedules = tuple(s for s in (parse_schedule(r) for r in _dicts(record.get("schedules"))) if s)
     return Listing(
         id=str(record["id"]),
@@ -163,4 +201,8 @@ def parse_listing(record: dict[str, Any]) -> Listing:
         places=_places(record),
         areas=_areas(record),
         terms=_terms(record),
+        kinds=kinds,
+        groups=groups,
+        minimum_age=_age(record.get("minimum_age")),
+        maximum_age=_age(record.get("maximum_age")),
     )

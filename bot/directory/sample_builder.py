@@ -15,12 +15,14 @@ from typing import Any
 import yaml
 
 from bot.directory.config import DATA_DIR, load_places
-from bot.vocab import NEED_AREAS
+from bot.directory.records import GROUP_TAXONOMY, KIND_TAXONOMY
+from bot.vocab import GROUPS, HELP_KINDS, NEED_AREAS, label
 
 SOURCE = DATA_DIR / "sample_source.yml"
 TARGET = DATA_DIR / "northmoor_services.json"
 NAMESPACE = uuid.UUID("6b1c2f1e-3a52-4c1e-9a55-0d7e1b2f9c10")
 TAXONOMY = "northmoor-wayfinder"
+AGE_LIMITS = {"older_people": (65, None), "young_adults": (18, 25)}
 DEFAULT_ASSURED = "2026-09-15"
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 HOURS_RE = re.compile(
@@ -96,6 +98,34 @@ def attribute(key: str, code: str) -> dict[str, Any]:
             "taxonomy_term_id": uid("term", code), "taxonomy_term": term(code)}
 
 
+def vocab_attribute(key: str, taxonomy: str, code: str, link_type: str) -> dict[str, Any]:
+    """A help kind (service_type) or a group (eligibility) as an ORUK attribute."""
+    section = "help_kinds" if taxonomy == KIND_TAXONOMY else "groups"
+    term_id = uid("term", taxonomy, code)
+    return {"id": uid(key, "attribute", taxonomy, code), "link_type": link_type,
+            "taxonomy_term_id": term_id,
+            "taxonomy_term": {"id": term_id, "name": label(section, code, "staff"), "term": code,
+                              "taxonomy": taxonomy,
+                              "description": label(section, code, "commissioners")}}
+
+
+def eligibility(key: str, groups: list[str]) -> dict[str, Any]:
+    """ORUK eligibility: age limits, a description, and one eligibility row per group."""
+    low, high = 18, None
+    for group in groups:
+        group_low, group_high = AGE_LIMITS.get(group, (18, None))
+        low = max(low, group_low)
+        high = group_high if high is None else min(high, group_high or high)
+    words = " and ".join(label("groups", g) for g in groups) if groups else "adults"
+    out: dict[str, Any] = {"minimum_age": low,
+                           "eligibility_description": f"For {words}.",
+                           "eligibilitys": [{"id": uid(key, "eligibility", g), "eligibility": g}
+                                            for g in groups]}
+    if high is not None:
+        out["maximum_age"] = high
+    return out
+
+
 def location(key: str, district: str, name: str) -> dict[str, Any]:
     lat, lon = load_places().centroids[district]
     lat += (_fraction(key, "lat") - 0.5) * 0.012
@@ -120,6 +150,10 @@ def build_service(index: int, raw: dict[str, Any], orgs: dict[str, Any]) -> dict
     for need in raw.get("needs", []):
         if need not in NEED_AREAS:
             raise ValueError(f"{key}: unknown need area {need!r}")
+    kinds, groups = list(raw.get("kinds") or []), list(raw.get("groups") or [])
+    bad = [k for k in kinds if k not in HELP_KINDS] + [g for g in groups if g not in GROUPS]
+    if bad or not kinds:
+        raise ValueError(f"{key}: help kinds missing, or unknown kinds/groups {bad}")
     codes = [raw["type"]] + [f"need-{n.replace('_', '-')}" for n in raw.get("needs", [])]
     if raw.get("framework"):
         codes.append("council-framework")
@@ -137,8 +171,14 @@ def build_service(index: int, raw: dict[str, Any], orgs: dict[str, Any]) -> dict
         "cost_options": costs(key, raw.get("cost")),
         "contacts": [{"id": uid(key, "contact"), "name": "Enquiries", "title": "Enquiries",
                       "phones": [{"id": uid(key, "phone"), "number": phone}]}],
-        "attributes": [attribute(key, code) for code in codes],
+        "attributes": [attribute(key, code) for code in codes]
+        + [vocab_attribute(key, KIND_TAXONOMY, k, "service_type") for k in kinds]
+        + [vocab_attribute(key, GROUP_TAXONOMY, g, "eligibility") for g in groups],
+        **eligibility(key, groups),
     }
+    attending = "By phone or online" if raw.get("at") in (None, "home") else "In person"
+    for item in service["schedules"]:
+        item["attending_type"] = attending
     if raw.get("alert"):
         service["alert"] = raw["alert"]
     if raw.get("at") and raw["at"] != "home":

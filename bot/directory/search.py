@@ -25,7 +25,8 @@ from bot.directory.hours import LOCAL_TZ, describe, open_status
 from bot.directory.model import ServiceOption, UnmetNeed
 from bot.directory.records import Listing, parse_listing
 from bot.directory.schema import service_problems
-from bot.vocab import NEED_AREAS, TIERS
+from bot.vocab import NEED_AREAS, TIERS, help_kind_tier, label
+from bot.vocab import labels as vocab_labels
 
 DEFAULT_SAMPLE = DATA_DIR / "northmoor_services.json"
 STALE_AFTER = timedelta(days=365)
@@ -87,6 +88,8 @@ class Directory:
             seen.add(record["id"])
             listing = parse_listing(record)
             tier, needs, approved = self.taxonomy.classify(list(listing.terms))
+            if listing.kinds:  # a help kind from the vocabulary decides the tier
+                tier = help_kind_tier(listing.kinds[0])
             self.entries.append(Entry(listing, tier, needs, approved))
         if not self.entries:
             detail = f" First problem: {self.problems[0]}" if self.problems else ""
@@ -201,7 +204,7 @@ class Directory:
                 distance: float | None, status: bool | None, is_free: bool,
                 stale: bool) -> ServiceOption:
         item, words = entry.listing, self.words
-        labels = words["need_area_labels"]
+        labels = vocab_labels("need_areas")
         reasons = []
         if overlap:
             reasons.append(words["reason"]["helps_with"].format(
@@ -228,7 +231,7 @@ class Directory:
             need_areas=entry.need_areas, distance_km=distance, open_now=status,
             opening_text=describe(item.schedules, words["opening"]), last_checked_note=note,
             reason=" ".join(reasons), address=address, alert=item.alert,
-            organisation=item.organisation,
+            organisation=item.organisation, kinds=item.kinds, groups=item.groups,
         )
 
     def describe_unmet(self, need_areas: str | Iterable[str] | None, tier: str | None,
@@ -242,8 +245,8 @@ class Directory:
             except DirectoryError:
                 district = None
         words = self.words["unmet"]
-        tier_text = self.words["tier_labels"][tier] if tier else words["any_tier"]
-        need_text = _join([self.words["need_area_labels"][n] for n in needs]) or words["any_need"]
+        tier_text = words["tier"].format(tier=label("tiers", tier).lower()) if tier else ""
+        need_text = _join([label("need_areas", n) for n in needs]) or words["any_need"]
         template = words["with_place"] if district else words["without_place"]
         text = template.format(tier=tier_text, needs=need_text, district=district)
         return UnmetNeed(needs, tier, district, text)

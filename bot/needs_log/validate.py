@@ -14,7 +14,7 @@ from bot import vocab
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RISK_PATTERNS = PROJECT_ROOT / "data" / "patterns" / "risk.yml"
 
-OUTCOMES: tuple[str, ...] = ("recommendation_given", "handed_to_staff", "abandoned", "safeguarding")
+OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
 UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit")
 # Kinds of safeguarding concern; the ids in data/patterns/risk.yml are accepted as well.
 SAFEGUARDING_KINDS: tuple[str, ...] = (

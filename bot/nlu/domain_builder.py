@@ -1,4 +1,5 @@
-"""Builds the trained domain: domain.yml + data/domain/*.yml + council facts (data/council.yml).
+"""Builds the trained domain: domain.yml + data/domain/*.yml + council facts (data/council.yml);
+the step buttons take their names from data/vocabulary.yml.
 
 Run: python -m bot.nlu.domain_builder [--out models/build/domain.yml]
 The council's name and phone numbers become the initial values of the council_* slots, so every
@@ -8,6 +9,7 @@ response (including the crisis replies, which need no action server) says the ri
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.council import load_council
+from bot.vocab import label
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAIN_DOMAIN = PROJECT_ROOT / "domain.yml"
@@ -60,7 +63,18 @@ def build_domain(main: Path = MAIN_DOMAIN, fragments_dir: Path = FRAGMENTS_DIR,
         if slot not in domain.get("slots", {}):
             raise DomainMergeError(f"domain.yml: council slot '{slot}' is not declared")
         domain["slots"][slot]["initial_value"] = value
+    _step_buttons(domain)
     return domain
+
+
+def _step_buttons(domain: dict[str, Any]) -> None:
+    """The step question's buttons say each step's name from data/vocabulary.yml (one wording)."""
+    for variant in domain.get("responses", {}).get("utter_ask_sds_step", []):
+        for button in variant.get("buttons") or []:
+            found = re.search(r'"sds_step":"([1-7])"', str(button.get("payload", "")))
+            if found:
+                number = int(found.group(1))
+                button["title"] = f"{number} {label('steps', number)}"
 
 
 def main(argv: list[str] | None = None) -> int:

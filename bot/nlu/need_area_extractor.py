@@ -1,4 +1,6 @@
-"""Rasa NLU component: the entity ruler's NEED/ROLE spans become need_area/person_role entities."""
+"""Rasa NLU component: the entity ruler's NEED/ROLE spans become need_area/person_role entities,
+and the facts span ruler's spans become person_age, person_relationship, person_group and
+sds_step entities (bot/person_facts.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.need_areas import find
+from bot.person_facts import fact_entities
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -39,6 +42,8 @@ class NeedAreaExtractor(GraphComponent, EntityExtractorMixin):
                  "end": item.end, "confidence": 1.0, "extractor": self.__class__.__name__}
                 for item in find(doc)
             ]
+            entities += [dict(item, confidence=1.0, extractor=self.__class__.__name__)
+                         for item in fact_entities(doc)]
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages

@@ -28,10 +28,27 @@ PATTERN_FILES: dict[str, str] = {
     "RISK": "risk.yml",
     "NOT_RISK": "not_risk.yml",
 }
+# Facts about the person and their step: a span ruler, so they may overlap the entities above
+# ("my mum" is both a role and a relationship). Found in doc.spans[FACTS_KEY].
+FACT_FILES: dict[str, str] = {
+    "CONDITION": "conditions.yml",
+    "RELATION": "relationships.yml",
+    "AGE": "ages.yml",
+    "STEP": "steps.yml",
+}
+FACTS_KEY = "facts"
 FINGERPRINT_NAME = "wayfinder_fingerprint.txt"
 # Apostrophe-less contractions split oddly ("cant" -> "ca"+"nt"); give their pieces a lemma.
 TEXT_SPEAK: dict[str, str] = {"ca": "can", "wo": "will", "nt": "not", "n't": "not", "u": "you",
                               "ur": "your", "im": "i", "mum's": "mum", "dont": "do"}
+
+
+# Words the lookup table leaves out (their lemma is themselves): without an entry, "My" at the
+# start of a sentence keeps its capital and "My mum" would not match the pattern "my mum".
+PLAIN_WORDS: tuple[str, ...] = ("my", "our", "her", "his", "their", "your", "the", "a", "an", "i",
+                                "she", "he", "we", "they", "it", "me", "him", "us", "them", "this",
+                                "that", "in", "on", "at", "to", "for", "of", "and", "but", "so",
+                                "since", "after", "we've", "i've", "i'm", "she's", "he's")
 
 
 def _case_insensitive_lookups(nlp: Language) -> None:
@@ -40,6 +57,7 @@ def _case_insensitive_lookups(nlp: Language) -> None:
     source = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         original: dict[str, str] = json.load(handle)  # the table itself only keeps hashed keys
+    original.update({word: original.get(word, word) for word in PLAIN_WORDS})
     original.update(TEXT_SPEAK)
     extra: dict[str, str] = {}
     for key, value in original.items():
@@ -94,10 +112,11 @@ def load_pattern_file(path: Path) -> dict[str, list[Any]]:
     return data
 
 
-def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR) -> list[dict[str, Any]]:
-    """Every entity-ruler pattern from the pattern files, with label and id."""
+def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR,
+                   files: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every ruler pattern from the pattern files (entities by default), with label and id."""
     patterns: list[dict[str, Any]] = []
-    for label, filename in PATTERN_FILES.items():
+    for label, filename in (files or PATTERN_FILES).items():
         for ident, phrases in load_pattern_file(patterns_dir / filename).items():
             for phrase in phrases:
                 raw = isinstance(phrase, list)
@@ -112,6 +131,10 @@ def build(patterns_dir: Path = PATTERNS_DIR) -> Language:
     patterns = build_patterns(nlp, patterns_dir)  # before the ruler exists: no empty-ruler warnings
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(patterns)
+    facts = build_patterns(nlp, patterns_dir, FACT_FILES)
+    span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": FACTS_KEY,
+                                                    "phrase_matcher_attr": "LOWER"})
+    span_ruler.add_patterns(facts)
     return nlp
 
 
@@ -120,7 +143,7 @@ def fingerprint(patterns_dir: Path = PATTERNS_DIR) -> str:
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
     digest.update(spacy.__version__.encode())
-    for filename in sorted(PATTERN_FILES.values()):
+    for filename in sorted([*PATTERN_FILES.values(), *FACT_FILES.values()]):
         path = patterns_dir / filename
         if path.exists():
             digest.update(filename.encode() + path.read_bytes())
@@ -141,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
     stamp.write_text(wanted + "\n")
-    counts = json.dumps({label: sum(1 for p in nlp.get_pipe("entity_ruler").patterns
-                                   if p["label"] == label) for label in PATTERN_FILES})
+    every = nlp.get_pipe("entity_ruler").patterns + nlp.get_pipe("span_ruler").patterns
+    counts = json.dumps({label: sum(1 for p in every if p["label"] == label)
+                         for label in [*PATTERN_FILES, *FACT_FILES]})
     print(f"built spaCy pipeline {args.out} patterns={counts}")
     return 0
 

@@ -52,9 +52,11 @@ class Report:
 
 
 def _label(kind: str, key: object) -> str:
-    labels = load_yaml("wording.yml")["labels"].get(kind, {})
-    name = "none" if key is None else str(key)
-    return str(labels.get(name, name.replace("_", " ")))
+    if key is None:
+        return str(load_yaml("wording.yml")["not_recorded"].get(kind, "Not recorded"))
+    if kind in vocab.SECTIONS:
+        return vocab.label(kind, key, "commissioners")
+    return str(key).replace("_", " ")
 
 
 def _fixed(kind: str, order: tuple, counts: list[tuple], extra_none: bool = True) -> list[tuple]:
@@ -122,8 +124,10 @@ def build_report(engine: Engine, start: date, end: date, council: str = "") -> R
                                              extra_none=False)))
         report.tables.append(_section("tiers", ["tier", "label", "people"],
                                       _fixed("tiers", vocab.TIERS, q.tiers(), extra_none=False)))
-        unmet = [(a, _label("need_areas", a), x, y, n) for a, x, y, n in q.unmet_needs()]
-        report.tables.append(_section("unmet_needs", ["need_area", "label", "no_service",
+        unmet = [(a, _label("need_areas", a), tier, district, x, y, n)
+                 for a, tier, district, x, y, n in q.unmet_needs()]
+        report.tables.append(_section("unmet_needs", ["need_area", "label", "tier",
+                                                      "postcode_district", "no_service",
                                                       "none_fit", "people"], unmet))
         report.tables.append(_section("steps", ["furthest_step", "label", "people"],
                                       _fixed("steps", vocab.SDS_STEPS, q.steps())))

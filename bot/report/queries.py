@@ -24,6 +24,9 @@ from bot import vocab
 from bot.needs_log import schema as t
 
 
+ENDINGS = ("recommendation_given", "handed_to_staff", "safeguarding")
+
+
 @dataclass(frozen=True)
 class Period:
     """From the start of `start` to the end of `end` (both dates included)."""
@@ -134,9 +137,14 @@ class ReportQueries:
 
         contacts = select(func.count()).select_from(t.contact).where(
             self.period.holds(c.first_seen)).scalar_subquery()
+        # Stopped before the end: got in touch in the period and never reached an ending
+        # (suggestions, handed to staff, or urgent help), whether or not they said "stop".
+        ended = select(o.contact_id).where(o.outcome.in_(ENDINGS))
+        stopped = select(func.count()).select_from(t.contact).where(
+            self.period.holds(c.first_seen), c.id.not_in(ended)).scalar_subquery()
         row = self.connection.execute(select(contacts.label("contacts"),
                                              outcome("handed_to_staff").label("handed"),
-                                             outcome("abandoned").label("abandoned"))).one()
+                                             stopped.label("abandoned"))).one()
         people = self.people()
         return [("contacts", int(row.contacts)), ("stated_needs", people["stated_needs"]),
                 ("recommended", people["recommended"]), ("signposted", people["signposted"]),
@@ -156,15 +164,20 @@ class ReportQueries:
         return self.people()["released"]
 
     def unmet_needs(self) -> list[tuple]:
-        u = t.unmet_need.c
-        inner = (select(u.need_area, u.contact_id,
+        """(need area, tier, district, no service, none fitted, people), most people first."""
+        u, c = t.unmet_need.c, t.contact.c
+        tier = func.coalesce(u.tier, "")
+        district = func.coalesce(c.postcode_district, "")
+        inner = (select(u.need_area, tier.label("tier"), district.label("district"), u.contact_id,
                         func.max(case((u.reason == "no_service", 1), else_=0)).label("no_service"),
                         func.max(case((u.reason == "none_fit", 1), else_=0)).label("none_fit"))
-                 .where(self.period.holds(u.at)).group_by(u.need_area, u.contact_id).subquery())
+                 .join(t.contact, c.id == u.contact_id)
+                 .where(self.period.holds(u.at))
+                 .group_by(u.need_area, tier, district, u.contact_id).subquery())
         people = func.count()
-        return self._rows(select(inner.c.need_area, func.sum(inner.c.no_service),
-                                 func.sum(inner.c.none_fit), people)
-                          .group_by(inner.c.need_area).order_by(people.desc(), inner.c.need_area))
+        keys = (inner.c.need_area, inner.c.tier, inner.c.district)
+        return self._rows(select(*keys, func.sum(inner.c.no_service), func.sum(inner.c.none_fit),
+                                 people).group_by(*keys).order_by(people.desc(), *keys))
 
     def services(self, limit: int = 25) -> list[tuple]:
         s = t.signposted_service.c

@@ -10,7 +10,7 @@ import yaml
 
 from bot import settings
 from bot.routing.situation import NETWORKS, Situation
-from bot.vocab import NEED_AREAS, ROLES, SDS_STEPS, TIERS
+from bot.vocab import NEED_AREAS, ROLES, SDS_STEPS, TIERS, label
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RULES_PATH = PROJECT_ROOT / "data" / "routing" / "rules.yml"
@@ -24,7 +24,7 @@ WHEN_KEYS = BOOL_KEYS + (
 # A professional row ranked ahead of the rows for everybody must be gated by one of these.
 PROFESSIONAL_FIRST_GATES = ("at_risk", "isolated", "fluctuating", "prefers_person",
                             "need_count_at_least")
-TIER_TEXT_KEYS = ("label", "strengths", "weaknesses")
+TIER_TEXT_KEYS = ("strengths", "weaknesses")  # the label comes from data/vocabulary.yml
 
 
 class RulesError(ValueError):
@@ -208,13 +208,14 @@ def parse_rules(data: Any, source: str = "") -> RulesTable:
     urgency = {str(k): _text(f"urgency {k}", raw_urgency, k) for k in raw_urgency}
     raw_tiers = data.get("tiers")
     if not isinstance(raw_tiers, dict):
-        raise RulesError("'tiers' is missing: give label, strengths and weaknesses for each tier")
+        raise RulesError("'tiers' is missing: give strengths and weaknesses for each tier")
     tiers: dict[str, TierText] = {}
     for tier in TIERS:
         entry = raw_tiers.get(tier)
         if not isinstance(entry, dict):
             raise RulesError(f"tiers: {tier!r} is missing")
-        tiers[tier] = TierText(*(_text(f"tiers {tier}", entry, k) for k in TIER_TEXT_KEYS))
+        tiers[tier] = TierText(label("tiers", tier),
+                               *(_text(f"tiers {tier}", entry, k) for k in TIER_TEXT_KEYS))
     extra = set(raw_tiers) - set(TIERS)
     if extra:
         raise RulesError(f"tiers: unknown tier(s) {', '.join(sorted(map(str, extra)))}")

@@ -9,10 +9,10 @@ from pathlib import Path
 import yaml
 
 from bot.routing.rules import PROJECT_ROOT, RulesError
-from bot.vocab import SDS_STEPS
+from bot.vocab import SDS_STEPS, label, step_function
 
 DEFAULT_STEPS_PATH = PROJECT_ROOT / "data" / "routing" / "sds_steps.yml"
-STEP_KEYS = ("name", "what_you_do", "what_comes_next", "brokerage_function")
+STEP_KEYS = ("what_you_do", "what_comes_next")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def load_steps(path: str | None = None) -> StepBook:
         if not isinstance(raw, dict):
             raise RulesError(f"{chosen.name}: step {number} is missing")
         texts = [_clean(raw.get(k), f"{chosen.name}: step {number} '{k}'") for k in STEP_KEYS]
-        steps[number] = StepInfo(number, *texts)
+        function = label("brokerage_functions", step_function(number))
+        steps[number] = StepInfo(number, label("steps", number), *texts, function)
     defaults = data.get("default_step") or {}
     without = defaults.get("without_budget", 1)
     with_budget = defaults.get("with_budget", 6)
