@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
@@ -17,6 +18,7 @@ from bot.journey import (
     classify_yes_no,
     clean_text,
     normalise_step,
+    question_progress,
 )
 from bot.need_areas import merge_need_areas
 from bot.postcode import district_from_text
@@ -68,6 +70,15 @@ class ValidateGuideForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_guide_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        """Validates as usual, then sets "Question n of m" for the question asked next."""
+        events = await super().run(dispatcher, tracker, domain)
+        slots = dict(tracker.slots)
+        slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+        plan, progress = question_progress(slots.get("question_plan"), slots)
+        return [*events, SlotSet("question_plan", plan), SlotSet("question_progress", progress)]
 
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:
