@@ -17,6 +17,8 @@ RISK_INPUTS := data/vocabulary.yml data/safeguarding data/nlu tests/safeguarding
 	bot/safeguarding/corpus.py bot/safeguarding/model.py bot/safeguarding/model_builder.py
 TEST_RASA_PORT := 5006
 TEST_ACTIONS_PORT := 5056
+BROWSER_RASA_PORT := 5008
+BROWSER_ACTIONS_PORT := 5058
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -30,7 +32,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test safeguarding-model safeguarding-heldout routing-test \
+	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test \
 	report purge bench clean
 
 help:
@@ -115,7 +117,18 @@ routing-test: train
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout routing-test e2e
+# The web widget in Debian's chromium (Playwright's Python client, axe-core from npm), against
+# real servers started once for the stage (about 3 minutes). Installs chromium when missing.
+browser-deps: venv
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@[ -f tests/browser/node_modules/axe-core/axe.min.js ] || \
+	  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+
+browser-test: train browser-deps
+	$(PY) -m tests.browser.run --rasa-port $(BROWSER_RASA_PORT) --actions-port $(BROWSER_ACTIONS_PORT)
+
+test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout routing-test e2e \
+	browser-test
 	@echo "All Wayfinder tests passed."
 
 report: venv
@@ -130,6 +143,7 @@ bench: train
 	$(PY) bench/bench_routing.py
 	$(PY) bench/bench_sms.py
 	$(PY) bench/bench_safeguarding.py
+	$(PY) bench/bench_widget.py
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
@@ -18,6 +19,7 @@ from bot.journey import (
     classify_yes_no,
     clean_text,
     normalise_step,
+    question_progress,
 )
 from bot.need_areas import merge_need_areas
 from bot.person_facts import RELATIONSHIPS
@@ -149,6 +151,15 @@ class ValidateGuideForm(FormValidationAction):
         if step is not None and step >= 2 and tracker.get_slot("has_budget") is None:
             return [slot for slot in domain_slots if slot != "has_budget"]
         return domain_slots
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        """Validates as usual, then sets "Question n of m" for the question asked next."""
+        events = await super().run(dispatcher, tracker, domain)
+        slots = dict(tracker.slots)
+        slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+        plan, progress = question_progress(slots.get("question_plan"), slots)
+        return [*events, SlotSet("question_plan", plan), SlotSet("question_progress", progress)]
 
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:

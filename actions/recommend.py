@@ -18,6 +18,7 @@ from bot.advice import (
     service_message,
     situation_from_slots,
 )
+from bot.answer_card import card_for_channel
 from bot.content import need_label
 
 FORM_SLOTS = ("person_role", "what_matters", "need_areas", "network", "has_budget", "sds_step",
@@ -55,6 +56,8 @@ class ActionRecommend(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         answer = build_answer(_slots(tracker), directory(), tracker.get_latest_input_channel())
+        if card := card_for_channel(answer, tracker.get_latest_input_channel(), _slots(tracker)):
+            dispatcher.utter_message(json_message=card)  # the web widget's short card first
         _send(dispatcher, answer)
         dispatcher.utter_message(response="utter_after_answer")
         await asyncio.to_thread(_log_answer, tracker, answer, "recommend")

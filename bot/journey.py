@@ -118,3 +118,26 @@ def slot_from_choice(text: str) -> str | None:
         if any(word in cleaned for word in words):
             return slot
     return None
+
+
+def planned_questions(plan: Any, slots: Mapping[str, Any]) -> list[str]:
+    """The questions this person is asked, in order: those open when the questions began (or
+    reopened since), and the step question only when there is already a personal budget."""
+    names = {name for name in (plan or []) if name in QUESTIONS}
+    names |= {name for name in QUESTIONS if slots.get(name) is None}
+    step = normalise_step(slots.get("sds_step"))
+    if step is not None and step >= 2 and slots.get("has_budget") is None:
+        names.discard("has_budget")  # a step from 2 on means there is a budget: not asked
+    elif slots.get("has_budget") != "yes":
+        names.discard("sds_step")  # without a budget they are at step 1: never asked
+    return [name for name in QUESTIONS if name in names]
+
+
+def question_progress(plan: Any, slots: Mapping[str, Any]) -> tuple[list[str], str]:
+    """(the plan, 'Question n of m: ' for the next open question, or '' when none is open)."""
+    questions = planned_questions(plan, slots)
+    upcoming = [name for name in questions if slots.get(name) is None]
+    if not upcoming:
+        return questions, ""
+    number = questions.index(upcoming[0]) + 1
+    return questions, load("progress")["question"].format(number=number, total=len(questions))

@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     processes = start(args)
     print(f"\nWayfinder is ready. Chat page: http://localhost:{args.rasa_port}/webhooks/chat/")
+    print(f"Demo council page: http://localhost:{args.rasa_port}/webhooks/widget/demo/")
     print(f"REST: http://localhost:{args.rasa_port}/webhooks/rest/webhook   Ctrl-C stops.\n",
           flush=True)
     if args.ready_file:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import yaml
 
-from bot.channels.webchat import render_page
 from bot.council import load_council
 from bot.plugins.tracker_store import sql_store_arguments
 from bot.serve import credentials_file
+from bot.widget.bundle import bundle_bytes, render_page
 
 
-def test_chat_page_names_the_council_and_uses_the_rest_channel():
-    page = render_page()
+def test_chat_page_names_the_council_and_uses_the_widget():
+    page = render_page("chat.html", load_council())
     council = load_council()
     assert council.name in page and council.phone in page
-    assert "/webhooks/rest/webhook" in page
+    assert 'src="/webhooks/widget/wayfinder.js"' in page and 'data-mode="page"' in page
     assert "{{" not in page  # every placeholder filled
-    assert "ring 999" in page
+    assert "ring 999" in bundle_bytes(False)[0].decode()  # the danger line is the widget's
 
 
 def test_postgres_url_becomes_tracker_store_arguments():

@@ -1,13 +1,12 @@
-"""A Rasa input channel that serves Wayfinder's minimal chat page at /webhooks/chat/.
+"""A Rasa input channel that serves Wayfinder's full-page chat at /webhooks/chat/.
 
-The page itself talks to Rasa's REST channel (/webhooks/rest/webhook), so this channel only
-serves the page; messages never pass through it.
+The page is the web widget (bot/channels/widget.py) in "page" mode, so there is one web client;
+messages go to the widget's channel, never through this one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -15,27 +14,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.widget import page_headers
 from bot.council import load_council
-
-PAGE = Path(__file__).resolve().parents[2] / "data" / "web" / "chat.html"
-
-
-def render_page() -> str:
-    """The chat page with the council's name and phone number filled in."""
-    council = load_council()
-    html = PAGE.read_text(encoding="utf-8")
-    for key, value in council.as_slots().items():
-        html = html.replace("{{" + key + "}}", _escape(value))
-    return html
-
-
-def _escape(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+from bot.widget.bundle import render_page
 
 
 class WebChatInput(InputChannel):
-    """Serves the chat page; the page uses the REST channel for messages."""
+    """Serves the chat page."""
 
     @classmethod
     def name(cls) -> str:
@@ -46,6 +31,6 @@ class WebChatInput(InputChannel):
 
         @chat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return response.html(render_page(), headers={"Cache-Control": "no-store"})
+            return response.html(render_page("chat.html", load_council()), headers=page_headers())
 
         return chat

@@ -19,14 +19,17 @@ COUNCIL = load_council()
 
 def answer_all(chat: Chat, role_payload: str, needs: str, budget: str = "no") -> str:
     """Answers every guided question; returns what the person saw at the end."""
-    assert "Question 2 of 6" in chat.text(role_payload)
-    assert "Question 3 of 6" in chat.text(needs)
-    assert "Question 4 of 6" in chat.text('/inform_network{"network":"some"}')
+    # the role, chosen before the questions begin, is not counted (bot/journey.py)
+    assert "Question 1 of 4" in chat.text(role_payload)
+    assert "Question 2 of 4" in chat.text(needs)
+    assert "Question 3 of 4" in chat.text('/inform_network{"network":"some"}')
     seen = chat.text(budget)
-    if budget == "yes":
-        assert "Question 5 of 6" in seen
+    if budget == "yes":  # the step question is asked only with a personal budget
+        assert "Question 4 of 5" in seen
         seen = chat.text('/inform_step{"sds_step":"5"}')
-    assert "Question 6 of 6" in seen
+        assert "Question 5 of 5" in seen
+    else:
+        assert "Question 4 of 4" in seen
     return chat.text("no")
 
 
@@ -51,10 +54,10 @@ def test_myself_whole_journey_ends_with_an_answer_to_act_on():
 def test_carer_says_it_all_up_front_and_is_not_asked_again():
     chat = Chat()
     first = chat.text("my mum can't wash herself any more and I'm at the end of my tether")
-    assert "Question 3 of 6" in first and "Question 1" not in first and "Question 2" not in first
+    assert "Question 1 of 3" in first and "Question 2" not in first  # only 3 left to ask
     assert "washing and bathing" in first
     chat.text('/inform_network{"network":"none"}')
-    assert "Question 5 of 6" in chat.text("yes")
+    assert "Question 3 of 4" in chat.text("yes")  # with a budget, the step question
     chat.text('/inform_step{"sds_step":"5"}')
     end = chat.text("no")
     assert "step 5 of 7" in end
@@ -77,31 +80,32 @@ def test_word_question_mid_form_answers_and_keeps_the_place():
     chat = Chat()
     chat.text("/i_am_carer")
     seen = chat.text("what is a direct payment?")
-    assert "direct payment is" in seen and "Question 2 of 6" in seen
+    assert "direct payment is" in seen and "Question 1 of 4" in seen
     for question, words in [("what's an ISF", "Individual Service Fund"),
                             ("what is a support plan", "support plan says"),
                             ("what happens at a review", "review is"),
                             ("what is a care assessment", "assessment")]:
         seen = chat.text(question)
-        assert words in seen and "Question 2 of 6" in seen, question
+        assert words in seen and "Question 1 of 4" in seen, question
 
 
 def test_talk_to_a_person_mid_form_gives_the_council_number_and_keeps_the_place():
     chat = Chat()
     chat.text("/i_am_self")
     seen = chat.text("can I talk to a real person")
-    assert COUNCIL.phone in seen and "Question 2 of 6" in seen
+    assert COUNCIL.phone in seen and "Question 1 of 4" in seen
 
 
 def test_go_back_and_change_my_answer():
     chat = Chat()
     chat.text("/i_am_carer")
     chat.text("dad keeps falling over")
-    assert "Question 2 of 6" in chat.text("go back")
+    assert "Question 1 of 4" in chat.text("go back")
     chat.text("he can't cook anymore")
     assert "Which answer" in chat.text("I want to change an answer")
-    assert "Question 1 of 6" in chat.text('/change_slot{"slot_to_change":"person_role"}')
-    assert "Question 3 of 6" in chat.text("/i_am_self")  # what they said was kept
+    # the reopened question now counts too
+    assert "Question 1 of 5" in chat.text('/change_slot{"slot_to_change":"person_role"}')
+    assert "Question 3 of 5" in chat.text("/i_am_self")  # what they said was kept
     assert chat.slots()["person_role"] == "self"
 
 
@@ -119,7 +123,7 @@ def test_stop_then_come_back_and_carry_on():
     chat.text("/i_am_self")
     chat.text("I can't manage the stairs")
     assert "stopped" in chat.text("stop")
-    assert "Question 3 of 6" in chat.text("carry on")
+    assert "Question 2 of 4" in chat.text("carry on")
 
 
 def test_chat_page_is_served_and_api_needs_the_token():

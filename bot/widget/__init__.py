@@ -1,0 +1,1 @@
+"""The embeddable web widget: its settings, the script bundle, message-id dedupe, summaries."""
