@@ -14,8 +14,11 @@ from bot import vocab
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RISK_PATTERNS = PROJECT_ROOT / "data" / "patterns" / "risk.yml"
 
-OUTCOMES: tuple[str, ...] = ("recommendation_given", "handed_to_staff", "abandoned", "safeguarding")
-UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit")
+OUTCOMES: tuple[str, ...] = ("recommendation_given", "handed_to_staff", "abandoned", "safeguarding",
+                             # recorded by a call handler in the staff console
+                             "signposted", "needs_assessment", "carers_assessment",
+                             "safeguarding_referral", "unmet_need")
+UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit", "staff_noted")
 # Kinds of safeguarding concern; the ids in data/patterns/risk.yml are accepted as well.
 SAFEGUARDING_KINDS: tuple[str, ...] = (
     "abuse", "physical_abuse", "sexual_abuse", "emotional_abuse", "financial_abuse",
