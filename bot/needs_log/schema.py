@@ -137,5 +137,6 @@ attention_handled = Table(
 )
 
 # Tables holding one person's facts, children first (the order erase and purge delete in).
+# (wf_attention_handled goes with its contact by ON DELETE CASCADE.)
 PER_CONTACT_TABLES: tuple[Table, ...] = (need, recommended_tier, signposted_service, unmet_need,
-                                         outcome, safeguarding)  # attention_handled: ON DELETE CASCADE
+                                         outcome, safeguarding)

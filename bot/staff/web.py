@@ -28,7 +28,7 @@ from bot.staff import queue as queue_mod
 from bot.staff.accounts import Session, SignInRefused, StaffAccounts, csrf_ok
 from bot.staff.panel import Panel, build_panel, correction_events
 from bot.staff.wording import wording
-from bot.vocab import NEED_AREAS, TIERS
+from bot.vocab import TIERS
 
 HERE = Path(__file__).resolve().parent
 COOKIE, PRE_COOKIE = "wf_staff", "wf_staff_pre"
@@ -43,6 +43,11 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+
+
+def _h() -> dict[str, str]:
+    """A fresh copy of the security headers (Sanic's redirect() writes into the dict it gets)."""
+    return dict(HEADERS)
 
 
 class Assistant(Protocol):
@@ -82,7 +87,7 @@ class Console:
 
     def page(self, name: str, status: int = 200, **values: Any) -> HTTPResponse:
         html = self.env.get_template(name).render(w=wording(), prefix=self.prefix, **values)
-        return response.html(html, status=status, headers=HEADERS)
+        return response.html(html, status=status, headers=_h())
 
     async def panel(self, call_id: str | None) -> Panel | None:
         if not call_id:
@@ -119,10 +124,10 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
 
     def to_signin(expired: bool = False) -> HTTPResponse:
         return response.redirect(f"{p}/signin{'?expired=1' if expired else ''}",
-                                 status=303, headers=HEADERS)
+                                 status=303, headers=_h())
 
     def refuse(status: int, key: str) -> HTTPResponse:
-        return response.json({"error": wording()["errors"][key]}, status=status, headers=HEADERS)
+        return response.json({"error": wording()["errors"][key]}, status=status, headers=_h())
 
     def page_route(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Any]:
         async def wrapped(request: Request) -> HTTPResponse:
@@ -137,7 +142,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         async def wrapped(request: Request) -> HTTPResponse:
             found = await auth(request)
             if found is None:
-                return response.json({"error": "sign in first"}, status=401, headers=HEADERS)
+                return response.json({"error": "sign in first"}, status=401, headers=_h())
             sent = request.headers.get("x-csrf-token") or (
                 request.form.get("csrf") if request.form else None)
             if not csrf_ok(found[1], sent):
@@ -151,7 +156,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         if name not in STATIC:
             return response.text("not found", status=404)
         return response.text((HERE / "static" / name).read_text(encoding="utf-8"),
-                             content_type=STATIC[name], headers=HEADERS)
+                             content_type=STATIC[name], headers=_h())
 
     @bp.get("/signin")
     async def signin_page(request: Request) -> HTTPResponse:
@@ -176,7 +181,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
             _set_cookie(reply, PRE_COOKIE, pre, request, 900,
                         console.accounts().settings.secure_cookie)
             return reply
-        reply = response.redirect(f"{p}/call", status=303, headers=HEADERS)
+        reply = response.redirect(f"{p}/call", status=303, headers=_h())
         settings = console.accounts().settings
         _set_cookie(reply, COOKIE, token, request, settings.max_hours * 3600,
                     settings.secure_cookie)
@@ -194,7 +199,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
     @bp.get("/")
     @page_route
     async def home(request: Request, token: str, session: Session) -> HTTPResponse:
-        return response.redirect(f"{p}/call", status=303, headers=HEADERS)
+        return response.redirect(f"{p}/call", status=303, headers=_h())
 
     @bp.get("/call")
     @page_route
@@ -209,7 +214,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
     async def new_call(request: Request, token: str, session: Session) -> HTTPResponse:
         call_id = await asyncio.to_thread(console.accounts().start_call, token)
         await console.assistant.send(call_id, "/greet")
-        return response.redirect(f"{p}/call", status=303, headers=HEADERS)
+        return response.redirect(f"{p}/call", status=303, headers=_h())
 
     @bp.post("/call/message")
     @post_route
@@ -223,7 +228,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         panel = await console.panel(session.call_id)
         return response.json({"messages": messages, "panel_html": console.panel_html(panel),
                               "safeguarding": bool(panel and panel.safeguarding)},
-                             headers=HEADERS)
+                             headers=_h())
 
     @bp.post("/call/correct")
     @post_route
@@ -239,7 +244,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         panel = await console.panel(session.call_id)
         return response.json({"panel_html": console.panel_html(panel),
                               "safeguarding": bool(panel and panel.safeguarding)},
-                             headers=HEADERS)
+                             headers=_h())
 
     @bp.get("/lookup")
     @page_route
@@ -248,7 +253,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         result = await asyncio.to_thread(lookup_mod.lookup, args, console.directory())
         labels = console.directory().words["tier_labels"]
         return console.page("lookup.html", session=session, result=result, active="lookup",
-                            needs=[(a, a) for a in NEED_AREAS], tiers=[(t, labels[t]) for t in TIERS],
+                            tiers=[(t, labels[t]) for t in TIERS],
                             need_labels=build_panel({}, console.directory()).all_needs)
 
     @bp.get("/outcome")
@@ -288,6 +293,6 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
     async def queue_handled(request: Request, token: str, session: Session) -> HTTPResponse:
         contact_id = request.form.get("contact") if request.form else None
         await asyncio.to_thread(queue_mod.mark_handled, console.needs_log().engine, contact_id)
-        return response.redirect(f"{p}/queue?handled=1", status=303, headers=HEADERS)
+        return response.redirect(f"{p}/queue?handled=1", status=303, headers=_h())
 
     return bp
