@@ -23,12 +23,14 @@ class Flag:
 
 
 def waiting(engine: Engine) -> list[Flag]:
-    """Flagged contacts not yet marked handled, newest first."""
+    """Flagged web and SMS contacts not yet marked handled, newest first (a staff call's
+    disclosure is handled during the call, from the red panel)."""
     handled = select(t.attention_handled.c.contact_id)
     with engine.connect() as db:
         rows = db.execute(select(t.contact.c.id, t.contact.c.channel, t.contact.c.last_seen)
                           .where(t.contact.c.staff_attention.is_(True))
                           .where(t.contact.c.id.not_in(handled))
+                          .where(t.contact.c.channel.is_distinct_from("staff"))  # handled live
                           .order_by(t.contact.c.last_seen.desc()).limit(MAX_ROWS)).all()
         kinds: dict[str, set[str]] = {}
         if rows:
