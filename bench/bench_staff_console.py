@@ -54,7 +54,7 @@ def console_call(page, steps) -> tuple[int, float, int, bool]:
     new_caller(keys)
     for _kind, value, _payload in steps:
         keys.say(str(value))
-    reached = "Record the outcome" in page.locator("#transcript li.bot").last.inner_text()
+    reached = "For the case record" in page.locator("#transcript").inner_text()
     note = record_outcome(keys, places=2, note=NOTE)
     return keys.count, time.monotonic() - started, len(note), reached
 

@@ -50,7 +50,8 @@ def transcript(page: Any) -> str:
 
 
 def new_caller(keys: Keys) -> None:
-    keys.press("Alt+n")
+    with keys.page.expect_navigation():
+        keys.press("Alt+n")
     keys.page.wait_for_selector("#transcript li.bot")
     keys.page.wait_for_function("() => document.activeElement?.id === 'text'")
 
@@ -75,7 +76,8 @@ def record_outcome(keys: Keys, places: int, note: str) -> str:
     """Alt+O, tick the first `places` places and a needs-assessment referral, type a note,
     save; returns the case note."""
     page = keys.page
-    keys.press("Alt+o")
+    with page.expect_navigation():
+        keys.press("Alt+o")
     page.wait_for_selector("form input[name=place]")
     total = page.locator("input[name=place]").count()
     for index in range(total):
