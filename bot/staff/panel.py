@@ -18,7 +18,7 @@ from bot.routing.steps import load_steps
 from bot.staff.wording import council_values, wording
 from bot.vocab import NEED_AREAS
 
-MAX_TIERS, PLACES_PER_TIER = 3, 2
+MAX_TIERS, PLACES_PER_TIER = 3, 3  # as the assistant's answer (data/content/answer.yml)
 # Slots a call handler may correct by a click, and the values each accepts.
 CORRECTABLE: dict[str, tuple[Any, ...]] = {
     "network": ("none", "some", "strong"),
@@ -30,6 +30,7 @@ CORRECTABLE: dict[str, tuple[Any, ...]] = {
 @dataclass
 class Panel:
     who: str | None = None
+    role: str | None = None
     needs: list[tuple[str, str]] = field(default_factory=list)  # (id, label)
     step: tuple[int, str] | None = None
     network: str | None = None
@@ -54,7 +55,8 @@ def build_panel(slots: Mapping[str, Any], directory: Directory) -> Panel:
     situation = situation_from_slots(slots)
     panel = Panel(all_needs=[(area, need_label(area)) for area in NEED_AREAS])
     role = slots.get("person_role")
-    panel.who = words["panel"]["who_values"].get(role) if role in ("self", "carer") else None
+    panel.role = role if role in ("self", "carer") else None
+    panel.who = words["panel"]["who_values"][panel.role] if panel.role else None
     panel.needs = [(area, need_label(area)) for area in situation.need_areas]
     if situation.sds_step is not None or slots.get("has_budget") is not None:
         step = load_steps().effective_step(situation.sds_step, situation.has_budget)

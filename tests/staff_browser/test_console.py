@@ -92,6 +92,7 @@ def test_full_signposting_call_by_keyboard_with_outcome_and_case_note(page, cons
     assert "food and meals" in note and len(note) < 1000
     assert "My mum can't cook" not in note  # the caller's own words never go in the note
     check_page(page, out, "04-outcome-saved")
+    assert page.inner_text("#copy-note") == "Copy case note"
     keys.press("Enter")  # focus is on the copy button
     page.wait_for_function("() => document.getElementById('copied').textContent.length > 0")
 
