@@ -174,3 +174,17 @@ def test_every_form_question_and_key_reply_has_a_staff_variant(name):
     assert all("I'm staff" not in v["text"] for v in staff)
     if name.startswith("utter_ask") and name != "utter_ask_sds_step":
         assert all("Ask" in v["text"] for v in staff)
+
+
+def test_channel_variants_must_extend_an_existing_response_with_a_channel():
+    from bot.nlu.domain_builder import DomainMergeError, merge
+
+    base = {"responses": {"utter_x": [{"text": "citizen"}]}}
+    merge(base, {"channel_variants": {"utter_x": [{"channel": "staff", "text": "staff"}]}}, "f")
+    assert base["responses"]["utter_x"] == [{"text": "citizen"},
+                                            {"channel": "staff", "text": "staff"}]
+    with pytest.raises(DomainMergeError):
+        merge(base, {"channel_variants": {"utter_x": [{"text": "no channel"}]}}, "f")
+    with pytest.raises(DomainMergeError):
+        merge(base, {"channel_variants": {"utter_missing": [{"channel": "staff", "text": "t"}]}},
+              "f")
