@@ -19,6 +19,8 @@ TEST_RASA_PORT := 5006
 TEST_ACTIONS_PORT := 5056
 BROWSER_RASA_PORT := 5008
 BROWSER_ACTIONS_PORT := 5058
+STAFF_RASA_PORT := 5007
+STAFF_ACTIONS_PORT := 5057
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -32,7 +34,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test \
+	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test staff-test \
 	report purge bench clean
 
 help:
@@ -127,8 +129,16 @@ browser-deps: venv
 browser-test: train browser-deps
 	$(PY) -m tests.browser.run --rasa-port $(BROWSER_RASA_PORT) --actions-port $(BROWSER_ACTIONS_PORT)
 
+# The staff console in Debian's chromium (Playwright, axe-core from npm) against one Rasa run,
+# then the console-vs-chat bench (a few minutes).
+staff-test: train
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@[ -f tests/staff_browser/node_modules/axe-core/axe.min.js ] || \
+	  (cd tests/staff_browser && npm ci --no-audit --no-fund)
+	$(PY) -m tests.staff_browser.run --rasa-port $(STAFF_RASA_PORT) --actions-port $(STAFF_ACTIONS_PORT)
+
 test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout routing-test e2e \
-	browser-test
+	browser-test staff-test
 	@echo "All Wayfinder tests passed."
 
 report: venv

@@ -14,7 +14,7 @@ from bot.directory import default as default_directory
 from bot.needs_log import NeedsLog
 
 log = logging.getLogger(__name__)
-CHANNEL_NAMES = {"twilio": "sms", "socketio": "web", "rest": "web", "chat": "web"}
+CHANNEL_NAMES = {"twilio": "sms", "socketio": "web", "rest": "web", "chat": "web", "staff": "staff"}
 
 
 @lru_cache(maxsize=1)

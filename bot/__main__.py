@@ -4,6 +4,7 @@
   python -m bot purge [--older-than-days N]     (default: WAYFINDER_RETENTION_DAYS or 365)
   python -m bot erase SENDER_ID [--yes]         (a web session id or a phone number)
   python -m bot db-upgrade
+  python -m bot staff add NAME                  (password from standard input if not a terminal)
 All commands take --database-url (default: DATABASE_URL, else data/local/wayfinder.db).
 """
 
@@ -49,6 +50,10 @@ def parser() -> argparse.ArgumentParser:
     erase.add_argument("sender_id", help="web session id, SMS sender id or phone number")
     erase.add_argument("--yes", action="store_true", help="do not ask to confirm")
     commands.add_parser("db-upgrade", help="create or update the database tables")
+    staff = commands.add_parser("staff", help="staff console accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser("add", help="create an account or reset its password")
+    staff_add.add_argument("name")
     return root
 
 
@@ -84,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "report":
         return _report(url, args)
+    if args.command == "staff":
+        from bot.staff.cli import add
+
+        return add(args.name, url)
     log = NeedsLog(url)
     try:
         if args.command == "purge":

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     processes = start(args)
     print(f"\nWayfinder is ready. Chat page: http://localhost:{args.rasa_port}/webhooks/chat/")
     print(f"Demo council page: http://localhost:{args.rasa_port}/webhooks/widget/demo/")
+    print(f"Staff console: http://localhost:{args.rasa_port}/webhooks/staff/"
+          "   (accounts: python -m bot staff add NAME)")
     print(f"REST: http://localhost:{args.rasa_port}/webhooks/rest/webhook   Ctrl-C stops.\n",
           flush=True)
     if args.ready_file:

@@ -95,7 +95,9 @@ def test_csv_numbers(written):
                                                                             "": "<5"}
     assert by(read_csv(written / "outcomes.csv"), "outcome") == {
         "recommendation_given": "10", "handed_to_staff": "<5", "abandoned": "0",
-        "safeguarding": "<5"}
+        "safeguarding": "<5",  # then the staff console's outcomes (none in this data)
+        "signposted": "0", "needs_assessment": "0", "carers_assessment": "0",
+        "safeguarding_referral": "0", "unmet_need": "0"}
     assert by(read_csv(written / "services.csv"), "service_id") == {"svc-1": "7"}
     assert read_csv(written / "weekly.csv") == [  # needs: 6+6+3, then 6+1; unmet 6+1, then 1
         {"week_starting": "2024-03-04", "new_contacts": "6", "needs_named": "15",

@@ -108,6 +108,35 @@ sms_opt_out = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# -- staff console (migration 0002) ----------------------------------------------------------
+staff_account = Table(
+    "wf_staff_account", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", String(255), nullable=False),  # bot.staff.passwords, never clear
+    Column("failed_count", SmallInteger, nullable=False, default=0),
+    Column("locked_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+staff_session = Table(
+    "wf_staff_session", metadata,
+    Column("id_hash", String(64), primary_key=True),  # sha256 of the cookie value, never the value
+    Column("account_name", String(64),
+           ForeignKey("wf_staff_account.name", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("call_id", String(80), nullable=True),  # the conversation id of the current call
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False, index=True),
+)
+
+attention_handled = Table(
+    "wf_attention_handled", metadata,
+    Column("contact_id", String(PSEUDONYM), ForeignKey("wf_contact.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("handled_at", DateTime, nullable=False),
+)
+
 # Tables holding one person's facts, children first (the order erase and purge delete in).
+# (wf_attention_handled goes with its contact by ON DELETE CASCADE.)
 PER_CONTACT_TABLES: tuple[Table, ...] = (need, recommended_tier, signposted_service, unmet_need,
                                          outcome, safeguarding)

@@ -15,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RISK_PATTERNS = PROJECT_ROOT / "data" / "patterns" / "risk.yml"
 
 OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
-UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit")
+UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit", "staff_noted")
 # Kinds of safeguarding concern; the ids in data/patterns/risk.yml are accepted as well.
 SAFEGUARDING_KINDS: tuple[str, ...] = (
     "abuse", "physical_abuse", "sexual_abuse", "emotional_abuse", "financial_abuse",

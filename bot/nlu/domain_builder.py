@@ -49,6 +49,12 @@ def merge(base: dict[str, Any], fragment: dict[str, Any], source: str) -> dict[s
             if existing is not None and existing != value:
                 raise DomainMergeError(f"{source}: '{key}.{name}' is already defined differently")
             base[key][name] = value
+    for name, variants in (fragment.get("channel_variants") or {}).items():
+        existing = base.get("responses", {}).get(name)
+        if existing is None or not all(isinstance(v, dict) and v.get("channel") for v in variants):
+            raise DomainMergeError(f"{source}: channel_variants.{name} needs an existing response "
+                                   "and a channel on every variant")
+        existing.extend(v for v in variants if v not in existing)
     return base
 
 

@@ -1,0 +1,34 @@
+"""The staff console's settings, read from the environment here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _int(name: str, default: int, low: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < low:
+        raise ValueError(f"{name} must be a whole number of at least {low}")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class StaffSettings:
+    idle_minutes: int  # a session unused this long is over
+    max_hours: int  # a session is over this long after sign-in, however busy
+    max_failures: int  # wrong passwords in a row before the account is locked
+    lockout_minutes: int
+    secure_cookie: bool  # set the Secure flag even on plain http (behind a TLS proxy)
+
+
+def load() -> StaffSettings:
+    return StaffSettings(
+        idle_minutes=_int("WAYFINDER_STAFF_IDLE_MINUTES", 30, 1),
+        max_hours=_int("WAYFINDER_STAFF_MAX_HOURS", 10, 1),
+        max_failures=_int("WAYFINDER_STAFF_MAX_FAILURES", 5, 1),
+        lockout_minutes=_int("WAYFINDER_STAFF_LOCKOUT_MINUTES", 15, 1),
+        secure_cookie=os.environ.get("WAYFINDER_STAFF_SECURE_COOKIE", "") == "1",
+    )

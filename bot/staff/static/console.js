@@ -1,0 +1,111 @@
+// Staff console: sends what the caller says, shows replies, keeps the panel up to date.
+// Keyboard: Enter sends; 1-9 (empty box) picks a button; Alt+N new caller; Alt+O outcome.
+(function () {
+  "use strict";
+  var meta = function (name) { var m = document.querySelector('meta[name="' + name + '"]'); return m ? m.content : ""; };
+  var prefix = meta("prefix");
+  var csrf = meta("csrf");
+
+  function post(path, body) {
+    return fetch(prefix + path, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json(); });
+  }
+
+  function line(who, text, buttons) {
+    var list = document.getElementById("transcript");
+    if (!list) { return; }
+    Array.prototype.forEach.call(list.querySelectorAll(".buttons"), function (b) { b.remove(); });
+    var li = document.createElement("li");
+    li.className = who;
+    var w = document.createElement("span");
+    w.className = "who";
+    w.textContent = (who === "user" ? "Caller" : "Wayfinder") + ": ";
+    var t = document.createElement("span");
+    t.className = "text";
+    t.textContent = text || "";
+    li.appendChild(w); li.appendChild(t);
+    if (buttons && buttons.length) {
+      var span = document.createElement("span");
+      span.className = "buttons";
+      buttons.forEach(function (b, i) {
+        var btn = document.createElement("button");
+        btn.type = "button"; btn.className = "choice";
+        btn.dataset.payload = b.payload;
+        btn.textContent = (i + 1) + ". " + b.title;
+        span.appendChild(btn);
+      });
+      li.appendChild(span);
+    }
+    list.appendChild(li);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function showPanel(data) {
+    var panel = document.getElementById("panel");
+    if (panel && data.panel_html !== undefined) {
+      panel.innerHTML = data.panel_html;
+      panel.classList.toggle("red", !!data.safeguarding);
+    }
+  }
+
+  function say(text, shown) {
+    line("user", shown || text);
+    return post("/call/message", { text: text }).then(function (data) {
+      (data.messages || []).forEach(function (m) { line("bot", m.text, m.buttons); });
+      showPanel(data);
+      var box = document.getElementById("text");
+      if (box) { box.focus(); }
+    });
+  }
+
+  document.addEventListener("submit", function (e) {
+    if (e.target.id === "say") {
+      e.preventDefault();
+      var box = document.getElementById("text");
+      var text = box.value.trim();
+      if (text) { box.value = ""; say(text); }
+    }
+  });
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (t.classList && t.classList.contains("choice")) {
+      say(t.dataset.payload, t.textContent.replace(/^\d+\. /, ""));
+    } else if (t.id === "save-needs") {
+      var chosen = Array.prototype.map.call(document.querySelectorAll('input[name="need"]:checked'), function (i) { return i.value; });
+      post("/call/correct", { slot: "need_areas", value: chosen }).then(showPanel);
+    } else if (t.id === "copy-note") {
+      var note = document.getElementById("case-note");
+      note.select();
+      var done = function () { var c = document.getElementById("copied"); c.textContent = c.dataset.text; };
+      if (navigator.clipboard) { navigator.clipboard.writeText(note.value).then(done, function () { document.execCommand("copy"); done(); }); }
+      else { document.execCommand("copy"); done(); }
+    }
+  });
+
+  document.addEventListener("change", function (e) {
+    var slot = e.target.dataset && e.target.dataset.slot;
+    if (slot && e.target.value) {
+      post("/call/correct", { slot: slot, value: e.target.value }).then(showPanel);
+    }
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey && (e.key === "n" || e.key === "N")) {
+      var f = document.getElementById("new-caller");
+      if (f) { e.preventDefault(); f.submit(); }
+    } else if (e.altKey && (e.key === "o" || e.key === "O")) {
+      e.preventDefault(); window.location.href = prefix + "/outcome";
+    } else if (e.target.id === "text" && e.target.value === "" && /^[1-9]$/.test(e.key)) {
+      var choices = document.querySelectorAll("#transcript .buttons .choice");
+      var pick = choices[parseInt(e.key, 10) - 1];
+      if (pick) { e.preventDefault(); pick.click(); }
+    }
+  });
+
+  var panel = document.getElementById("panel");
+  if (panel && panel.querySelector(".alarm")) { panel.classList.add("red"); }
+})();
