@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import spacy  # noqa: E402
 
 from bot.safeguarding import detect  # noqa: E402
+from bot.safeguarding.context import softened  # noqa: E402
 from bot.safeguarding.corpus import build_corpus  # noqa: E402
 from bot.safeguarding.model import load_model  # noqa: E402
 from bot.safeguarding.outcome import decide  # noqa: E402
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for doc in docs:
         started = time.perf_counter()
         found = detect(doc)
-        decide(found.kinds if found else (), model.score(doc.text))
+        decide(found.kinds if found else (), model.score(doc.text), soft=softened(doc.text))
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
