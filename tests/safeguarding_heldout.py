@@ -82,7 +82,7 @@ class Evaluation:
     def next_action(self, tracker: DialogueStateTracker) -> tuple[str, list[Any]]:
         prediction = self.agent.processor._predict_next_with_tracker(tracker)
         name = self.domain.action_names_or_texts[prediction.max_confidence_index]
-        return name, list(prediction.optional_events or [])
+        return name, list(prediction.events or [])  # the ensemble moves optional events here
 
     def response_text(self, action: str, channel: str | None = None) -> str:
         variants = self.domain.responses.get(action) or []

@@ -56,7 +56,7 @@ class SafeguardingDetector(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
         return {"urgent_threshold": 0.6, "check_threshold": 0.35, "suicide_threshold": 0.4,
-                "rule_veto": 0.15, "classifier_check_threshold": 0.9}
+                "rule_veto": 0.15, "classifier_check_threshold": 1.01}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._thresholds = Thresholds(
