@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import spacy  # noqa: E402
 
 from bot.safeguarding import detect  # noqa: E402
+from bot.safeguarding.context import softened  # noqa: E402
 from bot.safeguarding.corpus import build_corpus  # noqa: E402
 from bot.safeguarding.model import load_model  # noqa: E402
 from bot.safeguarding.outcome import decide  # noqa: E402
@@ -40,17 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     for doc in docs[:50]:  # warm up caches (matcher build, first predict)
         decide(tuple(detect(doc).kinds) if detect(doc) else (), model.score(doc.text))
     timings = []
+    cpu_started = time.process_time()
     for doc in docs:
         started = time.perf_counter()
         found = detect(doc)
-        decide(found.kinds if found else (), model.score(doc.text))
+        decide(found.kinds if found else (), model.score(doc.text), soft=softened(doc.text))
         timings.append((time.perf_counter() - started) * 1000)
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / len(docs)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     mean_chars = statistics.mean(len(t) for t in texts)
     print(f"safeguarding detector, {len(timings)} messages (mean {mean_chars:.0f} chars): "
           f"p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms, "
-          f"max {timings[-1]:.2f} ms per message")
+          f"max {timings[-1]:.2f} ms per message; CPU {cpu_ms:.2f} ms per message")
     return 0
 
 

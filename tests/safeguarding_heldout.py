@@ -82,7 +82,7 @@ class Evaluation:
     def next_action(self, tracker: DialogueStateTracker) -> tuple[str, list[Any]]:
         prediction = self.agent.processor._predict_next_with_tracker(tracker)
         name = self.domain.action_names_or_texts[prediction.max_confidence_index]
-        return name, list(prediction.optional_events or [])
+        return name, list(prediction.events or [])  # the ensemble moves optional events here
 
     def response_text(self, action: str, channel: str | None = None) -> str:
         variants = self.domain.responses.get(action) or []
@@ -99,9 +99,9 @@ class Evaluation:
         if action not in CHECKS:
             return action.startswith("utter_safeguarding_") and \
                 self.shows_numbers(self.response_text(action))
-        tracker.update_with_events([*events, ActionExecuted(action), ActionExecuted("action_listen"),
-                                    UserUttered("/affirm", {"name": "affirm", "confidence": 1.0})],
-                                   self.domain)
+        yes = UserUttered("/affirm", {"name": "affirm", "confidence": 1.0})
+        tracker.update_with_events(
+            [*events, ActionExecuted(action), ActionExecuted("action_listen"), yes], self.domain)
         action, events = self.next_action(tracker)
         return any(isinstance(e, SlotSet) and e.key == "safeguarding_concern" and e.value
                    for e in events) and self.shows_numbers(self.response_text(action))

@@ -87,3 +87,21 @@ def test_urgent_outcome_is_not_turned_into_a_question(policy, domain):
     tracker = _tracker(domain, _said("disclose_harm", "he has a knife", "urgent",
                                      ("threats_weapons",)))
     assert _run_turn(policy, domain, tracker)[0] == "utter_safeguarding_threats_weapons"
+
+
+def test_no_before_any_form_goes_on_to_the_configured_questions(domain, tmp_path):
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from bot.nlu.safeguarding_policy import SafeguardingPolicy
+
+    policy = SafeguardingPolicy.create(
+        {**SafeguardingPolicy.get_default_config(), "resume_form": "journey_form"},
+        LocalModelStorage(tmp_path), Resource("sg2"), ExecutionContext(graph_schema=None))
+    tracker = _tracker(domain, _said("describe_needs", "I'm at the end of my tether", "check",
+                                     ("carer_breaking_point",)))
+    assert _run_turn(policy, domain, tracker) == ["utter_safeguarding_check", "action_listen"]
+    tracker.update(_said("deny", "no"))
+    assert _run_turn(policy, domain, tracker) == ["utter_safeguarding_check_no", "journey_form",
+                                                  "action_listen"]

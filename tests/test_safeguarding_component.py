@@ -63,8 +63,18 @@ def _outcome(message: Message) -> str | None:
     return found[0] if found else None
 
 
-def test_confident_classifier_alone_is_at_most_a_check_never_urgent(nlp, detector):
+def test_confident_classifier_alone_is_nothing_by_default(nlp, detector):
     # Issue 9: DIET's disclose_harm had become the catch-all for anything unfamiliar.
+    message = _message(nlp, "qwv zzkx plorb", "disclose_harm", 0.99)
+    detector.process([message])
+    assert message.get("intent")["name"] != "disclose_harm"
+    assert _outcome(message) is None
+
+
+def test_when_enabled_the_classifier_alone_is_at_most_a_check_never_urgent(nlp, tmp_path):
+    detector = SafeguardingDetector.create(
+        {"classifier_check_threshold": 0.9}, LocalModelStorage(tmp_path), Resource("sg"),
+        ExecutionContext(graph_schema=None))
     message = _message(nlp, "qwv zzkx plorb", "disclose_harm", 0.95)
     detector.process([message])
     assert message.get("intent")["name"] != "disclose_harm"

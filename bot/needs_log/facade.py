@@ -164,9 +164,9 @@ class NeedsLog:
     def record_safeguarding(self, sender_id: str, kinds: Iterable[str], event_key: str,
                             at: datetime | None = None) -> int:
         """Kinds of concern (ids only, no free text); flags the contact for staff attention.
-        Safeguarding is never lost to a bad id: an unknown kind is stored as 'unspecified'."""
+        Safeguarding is never lost to a bad id: an unknown kind is stored as 'unspecified_risk'."""
         contact_id = self._contact(sender_id)
-        kind_ids = v.ids(_known_kinds(kinds), v.safeguarding_kind) or ["unspecified"]
+        kind_ids = v.ids(_known_kinds(kinds), v.safeguarding_kind) or [v.UNKNOWN_SAFEGUARDING_KIND]
         key = v.event_key(event_key)
         when = v.utc_naive(at)
         with self.uow() as uow:
@@ -238,7 +238,7 @@ class NeedsLog:
 
 
 def _known_kinds(kinds: Iterable[str] | str) -> list[str]:
-    """Known safeguarding kinds; anything else becomes 'unspecified' (logged, never stored)."""
+    """Known safeguarding kinds; anything else becomes 'unspecified_risk' (logged, never stored)."""
     if kinds is None:
         kinds = []
     elif isinstance(kinds, str):
@@ -248,8 +248,8 @@ def _known_kinds(kinds: Iterable[str] | str) -> list[str]:
         try:
             known.append(v.safeguarding_kind(kind))
         except ValueError:
-            log.warning("safeguarding: an unknown kind id was recorded as 'unspecified'")
-            known.append("unspecified")
+            log.warning("safeguarding: an unknown kind id was recorded as 'unspecified_risk'")
+            known.append(v.UNKNOWN_SAFEGUARDING_KIND)
     return known
 
 

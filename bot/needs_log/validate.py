@@ -16,13 +16,12 @@ RISK_PATTERNS = PROJECT_ROOT / "data" / "patterns" / "risk.yml"
 
 OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
 UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit", "staff_noted")
-# Kinds of safeguarding concern; the ids in data/patterns/risk.yml are accepted as well.
-SAFEGUARDING_KINDS: tuple[str, ...] = (
-    "abuse", "physical_abuse", "sexual_abuse", "emotional_abuse", "financial_abuse",
-    "domestic_abuse", "neglect", "self_neglect", "self_harm", "suicide", "suicidal_thoughts",
-    "medical_emergency", "immediate_danger", "mental_health_crisis", "child_at_risk",
-    "someone_else_at_risk", "exploitation", "modern_slavery", "crisis", "other", "unspecified",
-)
+VOCABULARY = PROJECT_ROOT / "data" / "vocabulary.yml"
+# Kinds of safeguarding concern: data/vocabulary.yml risk_kinds (the one list; unspecified_risk is
+# the fallback). The ids in data/patterns/risk.yml are accepted as well.
+SAFEGUARDING_KINDS: tuple[str, ...] = tuple(
+    str(k) for k in (yaml.safe_load(VOCABULARY.read_text(encoding="utf-8")) or {})["risk_kinds"])
+UNKNOWN_SAFEGUARDING_KIND = "unspecified_risk"
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}")  # directory ids (ORUK uses UUIDs)
 _EVENT_KEY = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII, no spaces

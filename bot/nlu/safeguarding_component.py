@@ -3,8 +3,8 @@
 The phrase rules (bot/safeguarding/detector.py) and the learned model (bot/safeguarding/model.py)
 are combined by bot/safeguarding/outcome.py. Place it last in config.yml:
     - name: bot.nlu.safeguarding_component.SafeguardingDetector
-      urgent_threshold: 0.8
-      check_threshold: 0.4
+      urgent_threshold: 0.6
+      check_threshold: 0.35
 
 Urgent sets intent disclose_harm (SafeguardingPolicy answers at once); check adds a risk_outcome
 entity (the policy asks "Is anyone hurt or in danger right now?"). DIET's disclose_harm on its
@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 
 from bot.safeguarding import detect
 from bot.safeguarding.config import FALLBACK_KIND
+from bot.safeguarding.context import softened
 from bot.safeguarding.model import RiskScore, load_model
 from bot.safeguarding.outcome import CHECK, NONE, URGENT, Decision, Thresholds, decide
 
@@ -54,8 +55,8 @@ class SafeguardingDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
-        return {"urgent_threshold": 0.8, "check_threshold": 0.4, "suicide_threshold": 0.4,
-                "rule_veto": 0.0, "classifier_check_threshold": 0.9}
+        return {"urgent_threshold": 0.6, "check_threshold": 0.35, "suicide_threshold": 0.4,
+                "rule_veto": 0.15, "classifier_check_threshold": 1.01}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._thresholds = Thresholds(
@@ -117,7 +118,7 @@ class SafeguardingDetector(GraphComponent):
         except Exception:
             logger.exception("safeguarding model failed; relying on the rules")
             score = None
-        decision = decide(rule_kinds, score, self._thresholds)
+        decision = decide(rule_kinds, score, self._thresholds, softened(text))
         classifier = self._classifier_confidence(message)
         if decision.outcome == NONE and classifier >= self._classifier_check:
             return Decision(CHECK, (FALLBACK_KIND,), "classifier")

@@ -59,8 +59,9 @@ class SafeguardingPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Priority above RulePolicy so an active form cannot answer first."""
-        return {"priority": RULE_POLICY_PRIORITY + 3}
+        """Priority above RulePolicy so an active form cannot answer first; resume_form: the
+        questions to go on with after "no" to the check when no form was paused."""
+        return {"priority": RULE_POLICY_PRIORITY + 3, "resume_form": None}
 
     def __init__(
         self,
@@ -89,7 +90,7 @@ class SafeguardingPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """The next step of the crisis (or check) sequence, or no opinion (all zeros)."""
-        plan, first_events = _plan_for(tracker, domain)
+        plan, first_events = _plan_for(tracker, domain, self.config.get("resume_form"))
         if not plan:
             return self._prediction(self._default_predictions(domain))
         done = _actions_since_user_message(tracker)
@@ -104,7 +105,8 @@ class SafeguardingPolicy(Policy):
         )
 
 
-def _plan_for(tracker: DialogueStateTracker, domain: Domain) -> tuple[list[str], list[Any]]:
+def _plan_for(tracker: DialogueStateTracker, domain: Domain,
+              resume_form: str | None = None) -> tuple[list[str], list[Any]]:
     """The actions for the latest message and the events that go with the first one."""
     kinds = disclosed_kinds(tracker)
     outcome = _latest_outcome(tracker)
@@ -119,7 +121,7 @@ def _plan_for(tracker: DialogueStateTracker, domain: Domain) -> tuple[list[str],
             return crisis_plan(kinds, domain), _first_step_events(tracker, kinds)
         if answer == "no":
             # The slots stay as they are: every step of the plan is worked out again from them.
-            return _resume_plan(tracker, domain), []
+            return _resume_plan(tracker, domain, resume_form), []
         return [], []
     if kinds is not None:
         return crisis_plan(kinds, domain), _first_step_events(tracker, kinds)
@@ -172,11 +174,13 @@ def _check_events(tracker: DialogueStateTracker, kind: str) -> list[Any]:
     return events
 
 
-def _resume_plan(tracker: DialogueStateTracker, domain: Domain) -> list[str]:
-    """ "No" to the check: say thank you and go back to the paused form's question."""
+def _resume_plan(tracker: DialogueStateTracker, domain: Domain,
+                 resume_form: str | None = None) -> list[str]:
+    """ "No" to the check: say thank you and go back to the paused form's question (or, when
+    the check came before any form, start the questions: never a dead end)."""
     known = set(domain.action_names_or_texts)
     plan = [CHECK_NO_RESPONSE] if CHECK_NO_RESPONSE in known else []
-    form = tracker.get_slot(PAUSED_FORM_SLOT)
+    form = tracker.get_slot(PAUSED_FORM_SLOT) or resume_form
     if form and form in known:
         plan.append(str(form))
     return [*plan, ACTION_LISTEN_NAME]

@@ -22,7 +22,7 @@ from bot.safeguarding.corpus import Example, build_corpus
 from bot.safeguarding.model import MODEL_PATH, NONE, RiskModel, normalise
 
 SEED = 7
-HARM_C = 4.0  # less regularised: the harm boundary is sharp ("fell" vs "fell last year")
+HARM_C = 1.0  # regularised: recall on wording not in the templates (measured against 4.0)
 KINDS_C = 8.0
 
 

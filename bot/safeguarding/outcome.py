@@ -18,10 +18,10 @@ SUICIDE_KIND = "suicidal"
 class Thresholds:
     """Model probabilities that make a message urgent or a check (set in config.yml)."""
 
-    urgent: float = 0.8
-    check: float = 0.4
+    urgent: float = 0.6
+    check: float = 0.35
     suicide: float = 0.4  # P(harm) x P(suicide kinds): a hint this strong is asked about directly
-    rule_veto: float = 0.0  # a rule hit the model scores below this is a check, not urgent (0: off)
+    rule_veto: float = 0.15  # a rule hit the model scores below this is a check, not urgent
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,14 @@ def _group(kind: str) -> str:
 
 
 def _with_model_kind(rule_kinds: tuple[str, ...], score: RiskScore | None) -> tuple[str, ...]:
-    """The model's specific kind first when it is in the same family as the rules' first kind."""
+    """The model's specific kind first when it is in the same family as the rules' first kind
+    and its reply gives at least the same urgent contacts (never a less urgent first reply)."""
     if score is None or not rule_kinds or score.kind in rule_kinds:
         return rule_kinds
-    if _group(score.kind) == _group(rule_kinds[0]):
+    kinds = risk_kinds()
+    covers = set(kinds.get(score.kind, {}).get("contacts") or ()) >= set(
+        kinds.get(rule_kinds[0], {}).get("contacts") or ())
+    if _group(score.kind) == _group(rule_kinds[0]) and covers:
         return (score.kind, *rule_kinds)
     return rule_kinds
 

@@ -54,6 +54,10 @@ def test_myself_whole_journey_ends_with_an_answer_to_act_on():
 def test_carer_says_it_all_up_front_and_is_not_asked_again():
     chat = Chat()
     first = chat.text("my mum can't wash herself any more and I'm at the end of my tether")
+    if "Is anyone hurt or in danger right now?" in first:
+        # Issue 9: "at the end of my tether" from a carer is the grey zone: one gentle check
+        # (safer than before), then "no" goes straight on with the questions.
+        first = chat.text("no")
     assert "Question 1 of 3" in first and "Question 2" not in first  # only 3 left to ask
     assert "washing and bathing" in first
     chat.text('/inform_network{"network":"none"}')
