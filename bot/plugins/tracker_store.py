@@ -33,8 +33,8 @@ from bot.needs_log.db import default_database_url, secure_sqlite_file
 from bot.stored_text import redact_event
 
 logger = logging.getLogger(__name__)
-# Lock waits end in 2 s, so a crisis reply goes out within 5 s even with the table locked.
-POSTGRES_TIMEOUTS = ("SET lock_timeout = '2s'", "SET statement_timeout = '10s'")
+# Lock waits end in 1.5 s (a turn reads once and writes once): a crisis reply within 5 s.
+POSTGRES_TIMEOUTS = ("SET lock_timeout = '1500ms'", "SET statement_timeout = '10s'")
 SQLITE_BUSY_TIMEOUT_MS = 3000
 
 
@@ -62,6 +62,7 @@ def _limit_waits(dbapi_connection: Any, _record: Any) -> None:
     else:
         for statement in POSTGRES_TIMEOUTS:
             cursor.execute(statement)
+        dbapi_connection.commit()  # else the pool's rollback undoes the SETs
     cursor.close()
 
 

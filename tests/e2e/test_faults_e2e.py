@@ -118,7 +118,7 @@ def test_hanging_action_server_sms_crisis_within_5s_and_turns_within_15s():
 
 
 def test_database_locked_crisis_reply_still_goes_out():
-    """The events table locked by another session: Rasa's reads and writes give up after 2 s
+    """The events table locked by another session: Rasa's reads and writes give up after 1.5 s
     (lock_timeout) and the crisis reply still goes out."""
     from sqlalchemy import create_engine, text
 
