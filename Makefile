@@ -98,7 +98,7 @@ routing-test: train
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test routing-test e2e
+test: lint unit validate train core-test nlu-test safeguarding-test e2e routing-test
 	@echo "All Wayfinder tests passed."
 
 report: venv
