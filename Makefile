@@ -111,6 +111,7 @@ purge: venv
 bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
+	$(PY) bench/bench_matching.py
 	$(PY) bench/bench_sms.py
 
 clean:
