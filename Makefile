@@ -151,6 +151,7 @@ purge: venv
 bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
+	$(PY) bench/bench_matching.py
 	$(PY) bench/bench_sms.py
 	$(PY) bench/bench_safeguarding.py
 	$(PY) bench/bench_widget.py

@@ -81,10 +81,11 @@ def search_near(directory: Directory, district: Any, **query: Any) -> list[Servi
     return directory.search(**query)
 
 
-def tier_message(number: int, advice: TierAdvice) -> tuple[str, dict[str, Any]]:
+def tier_message(number: int, advice: TierAdvice, role: str = "self") -> tuple[str, dict[str, Any]]:
+    reason = advice.reason_staff if role == "staff" and advice.reason_staff else advice.reason
     return ("utter_tier", {
         "tier_number": number, "tier_name": advice.label or advice.tier,
-        "urgency": advice.urgency_text, "reason": advice.reason,
+        "urgency": advice.urgency_text, "reason": reason,
         "strengths": advice.strengths.rstrip("."), "weaknesses": advice.weaknesses.rstrip("."),
     })
 
@@ -114,7 +115,8 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
                                  service_message))
     shown = [s.id for part in parts for s in part.services]
     parts.append(tier_places(directory, person, situation, advice, limits, shown,
-                             tier_message, service_message))
+                             lambda n, item: tier_message(n, item, situation.role),
+                             service_message))
     for part in parts:
         answer.messages.extend(part.messages)
         answer.tiers.extend(t for t in part.tiers if t not in answer.tiers)

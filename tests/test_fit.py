@@ -159,3 +159,13 @@ def test_nothing_fits_is_said_honestly():
                            "has_budget": "yes", "sds_step": 6, "network": "strong"},
                           DIRECTORY)
     assert answer.service_ids or said(answer, "utter_nothing_fits")
+
+
+def test_staff_are_told_about_the_caller_not_addressed_as_the_person():
+    slots = {"person_role": "staff", "need_areas": ["relationships"], "network": "none",
+             "has_budget": "no", "sds_step": 1, "person_age": 84}
+    reasons = [v["reason"] for v in said(build_answer(slots, DIRECTORY), "utter_tier")]
+    assert reasons and not any(r.startswith("You said") for r in reasons)
+    assert any("person you are calling about" in r or "caller" in r for r in reasons)
+    rights = said(build_answer(slots, DIRECTORY), "utter_your_rights")[0]["rights"]
+    assert rights.startswith("The person you are calling about")

@@ -173,3 +173,14 @@ def test_cli_writes_html_and_csv(log, db_url, tmp_path, capsys):
                                               ("NM1", "NM1"), (True, True)])
 def test_suppress(value, shown):
     assert suppress(value) == shown
+
+
+def test_people_who_stopped_before_the_end_are_counted(log: NeedsLog) -> None:
+    seed(log)
+    for i in range(7):  # got in touch, said what they needed, never reached an answer
+        log.record_contact(f"q{i}", "web", "self", None, at=MONDAY + timedelta(hours=i))
+        log.record_needs(f"q{i}", ["nutrition"], at=MONDAY + timedelta(hours=i))
+    log.record_outcome("q0", "abandoned", at=MONDAY)  # said stop: still counted once
+    report = build_report(log.engine, START, END, council="Northmoor Borough Council")
+    summary = {row[0]: row[2] for row in report.table("summary").rows}
+    assert summary["abandoned"] == 7 and summary["contacts"] == 19

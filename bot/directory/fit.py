@@ -3,7 +3,8 @@
 A service with groups is only for people in them: "carers" means the person asking must be an
 unpaid carer; any other groups mean the person (or the person cared for) is in at least one of
 them. Ranking: the help kinds the person's needs, step and role call for, then being meant for the
-person's own group, distance, cost and being open now.
+person's own group, being about what they asked (not mainly something else), distance, cost and
+being open now.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ FREE_WEIGHT = 0.5
 OPEN_WEIGHT = 0.3
 APPROVED_WEIGHT = 0.2
 EXTRA_WEIGHT = 1.0
+UNWANTED_KIND_WEIGHT = 1.5
 DISTANCE_PER_KM = 0.15
 
 
@@ -141,6 +143,8 @@ def fitting(directory: object, person: Person, tier: str | None = None, limit: i
         is_free = directory._is_free(item)  # type: ignore[attr-defined]
         score += FREE_WEIGHT * is_free + OPEN_WEIGHT * bool(status)
         score += APPROVED_WEIGHT * entry.council_approved
+        # A service mainly about something else the person did not ask for fits less well.
+        score -= UNWANTED_KIND_WEIGHT * sum(1 for k in item.kinds if k not in wanted)
         score -= DISTANCE_PER_KM * (distance or 0.0)
         stale = item.assured_date is not None and (today or date.today()) - item.assured_date \
             > STALE_AFTER

@@ -12,12 +12,19 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.need_areas import find
 from bot.person_facts import fact_entities
+
+# A question about words ("what is a direct payment?") or moving about the conversation says
+# nothing about the person's step: no step is read from these.
+NO_STEP_INTENTS = frozenset({"faq", "change_answer", "change_slot", "go_back", "start_again",
+                             "stop", "talk_to_person", "chitchat", "greet", "goodbye", "thank",
+                             "more_options", "different_help", "none_fit", "request_callback",
+                             "continue_journey", "affirm", "deny", "dont_know"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -42,8 +49,10 @@ class NeedAreaExtractor(GraphComponent, EntityExtractorMixin):
                  "end": item.end, "confidence": 1.0, "extractor": self.__class__.__name__}
                 for item in find(doc)
             ]
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             entities += [dict(item, confidence=1.0, extractor=self.__class__.__name__)
-                         for item in fact_entities(doc)]
+                         for item in fact_entities(doc)
+                         if not (item["entity"] == "sds_step" and intent in NO_STEP_INTENTS)]
             if entities:
                 message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages

@@ -23,7 +23,6 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from bot import vocab
 from bot.needs_log import schema as t
 
-
 ENDINGS = ("recommendation_given", "handed_to_staff", "safeguarding")
 
 

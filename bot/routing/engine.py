@@ -24,6 +24,7 @@ class TierAdvice:
     brokerage_function: str
     label: str = ""
     rule_id: str = ""
+    reason_staff: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +62,7 @@ def route(situation: Situation, rules: RulesTable | None = None) -> list[TierAdv
             tier=rule.tier, reason=rule.reason, urgency=rule.urgency,
             urgency_text=table.urgency[rule.urgency], strengths=text.strengths,
             weaknesses=text.weaknesses, brokerage_function=function, label=text.label,
-            rule_id=rule.id,
+            rule_id=rule.id, reason_staff=rule.reason_staff or rule.reason,
         ))
     return advice
 

@@ -42,6 +42,7 @@ class Rule:
     urgency: str
     reason: str
     position: int
+    reason_staff: str = ""  # the reason as told to contact-centre staff about their caller
 
     def matches(self, situation: Situation) -> bool:
         """True when every condition in the row holds for the situation."""
@@ -151,7 +152,8 @@ def _parse_rule(index: int, raw: Any, urgency: dict[str, str], seen: set[str]) -
             f"{where}: must be a set of fields (id, when, tier, rank, urgency, reason)")
     rule_id = _text(where, raw, "id")
     where = f"rules row {index + 1} ({rule_id})"
-    unknown = set(raw) - {"id", "when", "tier", "rank", "urgency", "reason", "note"}
+    unknown = set(raw) - {"id", "when", "tier", "rank", "urgency", "reason", "reason_staff",
+                          "note"}
     if unknown:
         raise RulesError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
     if rule_id in seen:
@@ -166,8 +168,9 @@ def _parse_rule(index: int, raw: Any, urgency: dict[str, str], seen: set[str]) -
     urg = raw.get("urgency")
     if urg not in urgency:
         raise RulesError(f"{where}: urgency {urg!r} is not one of {', '.join(urgency)}")
+    staff = _text(where, raw, "reason_staff") if raw.get("reason_staff") is not None else ""
     return Rule(rule_id, _parse_when(where, raw.get("when")), tier, rank, urg,
-                _text(where, raw, "reason"), index)
+                _text(where, raw, "reason"), index, staff)
 
 
 def _check_principles(rules: tuple[Rule, ...]) -> None:

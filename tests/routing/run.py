@@ -3,7 +3,8 @@ conversation against one run of the real servers (Rasa + action server, SQLite),
 
 python -m tests.routing.run [--rasa-port 5007] [--actions-port 5057] [--sets a.yml b.yml]
 Fails (exit 1) when the share of vignettes where "every place shown fits and at least one
-fitting kind is shown" is below --threshold (0.90). Writes results/routing/vignettes.json.
+fitting kind is shown" is below --threshold (0.90), or when step recall on the held-out step
+sentences is below 0.90. Writes results/routing/vignettes.json.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import yaml
 
 from bot.directory import default
 from tests.routing.driver import Result, drive
+from tests.routing.heldout_eval import fact_scores, sentences, step_scores
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = PROJECT_ROOT / "tests" / "routing" / "heldout"
@@ -104,7 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     passed = summary["score"] >= args.threshold
     print(f"Vignettes: {summary['fit']}/{summary['vignettes']} = {summary['score']:.3f} "
           f"(need {args.threshold:.2f}) -> {'PASS' if passed else 'FAIL'}")
-    return 0 if passed else 1
+    items, held_out = sentences("step_sentences.yml", "dev_step_sentences.yml")
+    steps = step_scores(items)
+    step_pass = steps["recall"] >= args.threshold
+    print(f"Step recall ({'held-out' if held_out else 'dev'} sentences): {steps['recall']:.3f} "
+          f"on {steps['n']}, a step read into {steps['false_steps']} of {steps['n_without']} "
+          f"sentences with none -> {'PASS' if step_pass else 'FAIL'}")
+    facts, _ = sentences("person_facts.yml", "dev_person_facts.yml")
+    print("Person facts:", json.dumps(fact_scores(facts)))
+    return 0 if passed and step_pass else 1
 
 
 if __name__ == "__main__":

@@ -32,13 +32,12 @@ def heldout_texts() -> list[str]:
     return [t for t in texts if len(_norm(t).split()) >= 3]
 
 
-def test_step_recall_at_least_090():
-    items, held_out = sentences("step_sentences.yml", "dev_step_sentences.yml")
+def test_step_reading_on_the_dev_sentences():
+    # The held-out step recall (>= 0.90) is gated in `make routing-test` (tests/routing/run.py).
+    items = yaml.safe_load((PROJECT_ROOT / "tests" / "routing" / "dev_step_sentences.yml")
+                           .read_text(encoding="utf-8"))["sentences"]
     scores = step_scores(items)
-    print(f"step recall {scores['recall']:.3f} on {scores['n']} "
-          f"({'held-out' if held_out else 'dev'}); false steps {scores['false_steps']}"
-          f"/{scores['n_without']}")
-    assert scores["recall"] >= 0.90, scores["misses"]
+    assert scores["recall"] == 1.0 and scores["false_steps"] == 0, scores["misses"]
 
 
 def test_person_facts_are_found():
