@@ -75,8 +75,9 @@ class ValidateGuideForm(FormValidationAction):
                   domain: DomainDict) -> list[dict[str, Any]]:
         """Validates as usual, then sets "Question n of m" for the question asked next."""
         events = await super().run(dispatcher, tracker, domain)
-        if self._answering(tracker) and not any(e.get("event") == "slot" and e.get("name") != "requested_slot"
-                                 for e in events):
+        answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot"
+                       for e in events)
+        if self._answering(tracker) and not answered:
             return events  # nothing answered: the form must stay free to reject (faq, stop...)
         slots = dict(tracker.slots)
         slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
