@@ -156,10 +156,22 @@ class ValidateGuideForm(FormValidationAction):
                   domain: DomainDict) -> list[dict[str, Any]]:
         """Validates as usual, then sets "Question n of m" for the question asked next."""
         events = await super().run(dispatcher, tracker, domain)
+        answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot"
+                       for e in events)
+        if self._answering(tracker) and not answered:
+            return events  # nothing answered: the form must stay free to reject (faq, stop...)
         slots = dict(tracker.slots)
         slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
         plan, progress = question_progress(slots.get("question_plan"), slots)
         return [*events, SlotSet("question_plan", plan), SlotSet("question_progress", progress)]
+
+    def _answering(self, tracker: Tracker) -> bool:
+        """True when validating a new message while the questions are open: Rasa runs the form
+        straight after action_listen (then adds the form's own action to the tracker it sends)."""
+        if (tracker.active_loop or {}).get("name") != self.form_name():
+            return False  # starting the questions
+        actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+        return len(actions) >= 2 and actions[-2] == "action_listen"
 
     def validate_person_role(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Result:

@@ -51,6 +51,21 @@ def test_the_form_validation_sets_the_count_for_the_next_question(sqlite_url, mo
                             "question_plan": ["what_matters", "network", "has_budget",
                                               "sds_step", "risk_check"]},
                            text="I can't cook", active_loop="guide_form")
+    tracker.events.append({"event": "action", "name": "guide_form"})  # as Rasa sends it
+    tracker.events.append({"event": "slot", "name": "what_matters", "value": "I can't cook"})
     _, events = run(ValidateGuideForm(), tracker)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["question_progress"] == "Question 2 of 4: "
+
+
+def test_nothing_answered_leaves_the_form_free_to_hand_over(sqlite_url, monkeypatch):
+    """A question about a word mid-form extracts no answer: no progress slot may be set, or Rasa
+    would think something was answered and never let the FAQ, stop or crisis rules run."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    tracker = make_tracker({"person_role": "self", "requested_slot": "what_matters"},
+                           text="what is a direct payment", intent="faq",
+                           active_loop="guide_form")
+    tracker.events.append({"event": "action", "name": "guide_form"})  # as Rasa sends it
+    _, events = run(ValidateGuideForm(), tracker)
+    assert not [e for e in events if e.get("event") == "slot"
+                and e["name"] in ("question_progress", "question_plan")]

@@ -132,7 +132,7 @@ def test_stop_then_come_back_and_carry_on():
 
 def test_chat_page_is_served_and_api_needs_the_token():
     status, page = get(f"{RASA_URL}/webhooks/chat/")
-    assert status == 200 and COUNCIL.name in page and "/webhooks/rest/webhook" in page
+    assert status == 200 and COUNCIL.name in page and "/webhooks/widget/wayfinder.js" in page
     status, _ = get(f"{RASA_URL}/conversations/anyone/tracker")
     assert status == 401
 

@@ -140,8 +140,7 @@
   function quickExit() {
     document.body.appendChild(el("div", {"class": "wf-blank"}));
     document.title = "";
-    if (!remembered()) { state = {sender: newId("web-"), entries: []}; }
-    try { sessionStorage.clear(); } catch (e) { /* off */ }
+    while (log.firstChild) { log.removeChild(log.firstChild); }  /* nothing left on screen */
     window.location.replace(cfg.exitUrl);
   }
   var shifts = [];
