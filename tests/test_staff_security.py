@@ -198,3 +198,13 @@ def test_same_password_hashes_differently_and_verifies(server):
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
     assert first != second
     assert verify_password(PASSWORD, first) and not verify_password(PASSWORD + "x", first)
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null"])
+def test_posts_from_another_origin_are_refused_even_with_the_token(server, origin):
+    browser = signed_in(server)
+    reply = browser.post("/call/new", form={"csrf": browser.csrf()}, headers={"Origin": origin})
+    assert reply.status == 403
+    same = browser.post("/call/new", form={"csrf": browser.csrf()},
+                        headers={"Origin": server["base"].split("/webhooks")[0]})
+    assert same.status == 303
