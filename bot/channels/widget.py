@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings as wayfinder_settings
 from bot.answer_card import CARD_KIND
 from bot.council import load_council
 from bot.journey import MAX_ANSWER_CHARS
@@ -150,7 +150,7 @@ class WidgetInput(InputChannel):
             text = self.summaries.take_for_sms(sender)
             if not text:
                 return response.json({"error": "nothing to send"}, status=409)
-            await send_rest(settings_from(None, os.environ), phone, [text])
+            await send_rest(settings_from(None, wayfinder_settings.environ()), phone, [text])
             logger.info("widget summary sent by text")  # never the number
             return response.json({"sent": True})
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot import vocab
 from bot.directory import Directory, UnknownPlaceError
 from bot.directory.hours import LOCAL_TZ
 from bot.staff.panel import place
@@ -45,6 +46,5 @@ def lookup(args: Mapping[str, str], directory: Directory) -> LookupResult:
     except UnknownPlaceError:
         result.bad_district = True
         found = directory.search(**query)
-    labels = directory.words["tier_labels"]
-    result.places = [place(s, labels.get(s.tier, s.tier)) for s in found]
+    result.places = [place(s, vocab.label("tiers", s.tier, "staff")) for s in found]
     return result

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from bot import settings as wayfinder_settings
 
 
 def _int(name: str, default: int, low: int) -> int:
-    raw = os.environ.get(name, "").strip()
+    raw = wayfinder_settings.text(name)
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < low:
@@ -30,5 +31,5 @@ def load() -> StaffSettings:
         max_hours=_int("WAYFINDER_STAFF_MAX_HOURS", 10, 1),
         max_failures=_int("WAYFINDER_STAFF_MAX_FAILURES", 5, 1),
         lockout_minutes=_int("WAYFINDER_STAFF_LOCKOUT_MINUTES", 15, 1),
-        secure_cookie=os.environ.get("WAYFINDER_STAFF_SECURE_COOKIE", "") == "1",
+        secure_cookie=wayfinder_settings.text("WAYFINDER_STAFF_SECURE_COOKIE") == "1",
     )

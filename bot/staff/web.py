@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import vocab
 from bot.directory import Directory
 from bot.directory import default as default_directory
 from bot.needs_log import NeedsLog
@@ -261,9 +262,8 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
     async def lookup_page(request: Request, token: str, session: Session) -> HTTPResponse:
         args = {key: request.args.get(key) for key in ("need", "tier", "district", "free", "open")}
         result = await asyncio.to_thread(lookup_mod.lookup, args, console.directory())
-        labels = console.directory().words["tier_labels"]
         return console.page("lookup.html", session=session, result=result, active="lookup",
-                            tiers=[(t, labels[t]) for t in TIERS],
+                            tiers=[(t, vocab.label("tiers", t, "staff")) for t in TIERS],
                             need_labels=build_panel({}, console.directory()).all_needs)
 
     @bp.get("/outcome")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
+
+from bot import settings as wayfinder_settings
 
 CORS_ENV = "WAYFINDER_CORS_ORIGINS"
 TWILIO_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
@@ -13,7 +14,7 @@ SMS_PER_CONVERSATION = 3  # "text it to me" at most this many times per conversa
 
 def allowed_origins(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The council's own sites (space-separated in WAYFINDER_CORS_ORIGINS); '*' is ignored."""
-    env = os.environ if environ is None else environ
+    env = wayfinder_settings.environ() if environ is None else environ
     origins = []
     for item in (env.get(CORS_ENV) or "").split():
         parts = urlsplit(item.strip())
@@ -39,5 +40,5 @@ def origin_allowed(origin: str | None, own_host: str, origins: tuple[str, ...]) 
 
 def sms_configured(environ: Mapping[str, str] | None = None) -> bool:
     """True when Twilio credentials are set (the test bot/serve.py uses for the SMS channel)."""
-    env = os.environ if environ is None else environ
+    env = wayfinder_settings.environ() if environ is None else environ
     return all(env.get(name) for name in TWILIO_ENV)
