@@ -47,6 +47,7 @@ def test_nothing_open_means_no_count():
 def test_the_form_validation_sets_the_count_for_the_next_question(sqlite_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     tracker = make_tracker({"person_role": "self", "what_matters": "I can't cook",
+                            "need_areas": ["nutrition"],  # what_matters counts once a need is read
                             "requested_slot": "network",
                             "question_plan": ["what_matters", "network", "has_budget",
                                               "sds_step", "risk_check"]},
