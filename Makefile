@@ -9,7 +9,8 @@ MODEL := models/rasa
 DOMAIN := models/build/domain.yml
 SPACY := models/spacy/wayfinder_en
 TRAIN_DATA := data/nlu data/stories data/rules
-TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py bot/person_facts.py
+TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py bot/person_facts.py \
+	data/routing/step_training.yml bot/step_classifier.py
 TEST_RASA_PORT := 5006
 TEST_ACTIONS_PORT := 5056
 
