@@ -113,6 +113,7 @@ bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
 	$(PY) bench/bench_matching.py
+	$(PY) bench/bench_step.py
 	$(PY) bench/bench_sms.py
 
 clean:
