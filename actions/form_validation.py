@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, directory, needs_log, record, safely
+from actions.services import channel_of, directory, needs_log, record
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -204,8 +204,8 @@ class ValidateGuideForm(FormValidationAction):
             dispatcher.utter_message(response="utter_did_not_get_network")
         return {"network": network}
 
-    def validate_has_budget(self, value: Any, dispatcher: CollectingDispatcher,
-                            tracker: Tracker, domain: DomainDict) -> Result:
+    async def validate_has_budget(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> Result:
         answer = value if value in ("yes", "no", "unsure") else classify_yes_no(str(value))
         if answer is None:
             return {"has_budget": None}
@@ -215,11 +215,11 @@ class ValidateGuideForm(FormValidationAction):
         if known is not None:
             return {"has_budget": answer}  # they already told us their step
         # No budget yet (or not sure): they are at step 1, "find out my money"; no need to ask.
-        safely("record_step", needs_log().record_step, tracker.sender_id, 1)
+        await record("record_step", needs_log().record_step, tracker.sender_id, 1)
         return {"has_budget": answer, "sds_step": 1}
 
-    def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
-                          tracker: Tracker, domain: DomainDict) -> Result:
+    async def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: DomainDict) -> Result:
         step = normalise_step(value)  # buttons ("5"), numbers and typed descriptions alike
         if step is None and value == UNKNOWN_STEP:
             return {"sds_step": UNKNOWN_STEP}
@@ -230,7 +230,7 @@ class ValidateGuideForm(FormValidationAction):
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}
-        safely("record_step", needs_log().record_step, tracker.sender_id, step)
+        await record("record_step", needs_log().record_step, tracker.sender_id, step)
         return {"sds_step": step}
 
     def validate_risk_check(self, value: Any, dispatcher: CollectingDispatcher,

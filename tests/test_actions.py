@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 
@@ -107,10 +109,14 @@ def test_need_areas_said_at_any_time_are_added_not_replaced(log):
 def test_no_budget_means_step_one_without_asking(log):
     form = ValidateGuideForm()
     tracker = make_tracker({}, active_loop="guide_form")
-    assert form.validate_has_budget("no", None, tracker, DOMAIN) == {"has_budget": "no",
-                                                                     "sds_step": 1}
-    assert form.validate_has_budget("yes", None, tracker, DOMAIN) == {"has_budget": "yes"}
-    assert form.validate_has_budget("wibble", None, tracker, DOMAIN) == {"has_budget": None}
+    def answer(value: str) -> dict:
+        return asyncio.run(form.validate_has_budget(value, None, tracker, DOMAIN))
+
+    assert answer("no") == {"has_budget": "no", "sds_step": 1}
+    assert answer("yes") == {"has_budget": "yes"}
+    assert answer("wibble") == {"has_budget": None}
+    # The step was written to the needs log (in a worker thread, off the event loop).
+    assert rows(log, "select furthest_step from wf_contact") == [(1,)]
 
 
 def test_unclear_network_answer_is_asked_again(log):
