@@ -150,7 +150,11 @@ class WidgetInput(InputChannel):
             text = self.summaries.take_for_sms(sender)
             if not text:
                 return response.json({"error": "nothing to send"}, status=409)
-            await send_rest(settings_from(None, wayfinder_settings.environ()), phone, [text])
+            unsent = await send_rest(settings_from(None, wayfinder_settings.environ()), phone,
+                                     [text])
+            if unsent:  # Twilio refused it after the retries: say so, never "Sent"
+                logger.error("widget summary could not be sent by text")  # never the number
+                return response.json({"error": "the text could not be sent"}, status=502)
             logger.info("widget summary sent by text")  # never the number
             return response.json({"sent": True})
 
