@@ -9,8 +9,7 @@ MODEL := models/rasa
 DOMAIN := models/build/domain.yml
 SPACY := models/spacy/wayfinder_en
 TRAIN_DATA := data/nlu data/stories data/rules
-TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py bot/person_facts.py \
-	data/routing/step_training.yml bot/step_classifier.py
+TRAIN_INPUTS := config.yml domain.yml data/council.yml data/vocabulary.yml data/nlu data/stories data/rules data/domain data/patterns bot/nlu bot/need_areas.py bot/person_facts.py
 RISK_MODEL := models/safeguarding/risk_model.joblib
 # What the learned safeguarding model is built from (never tests/safeguarding/heldout/).
 RISK_INPUTS := data/vocabulary.yml data/safeguarding data/nlu tests/safeguarding/disclosures.yml \
@@ -153,7 +152,6 @@ bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
 	$(PY) bench/bench_matching.py
-	$(PY) bench/bench_step.py
 	$(PY) bench/bench_sms.py
 	$(PY) bench/bench_safeguarding.py
 	$(PY) bench/bench_widget.py

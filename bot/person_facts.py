@@ -13,16 +13,10 @@ from typing import Any
 
 import yaml
 
-from bot.step_classifier import NONE, step_probabilities
 from bot.vocab import GROUPS, SDS_STEPS
 
 STEP_CUES = Path(__file__).resolve().parent.parent / "data" / "patterns" / "step_cues.yml"
 PATTERN_WEIGHT = 3.0  # a phrase from data/patterns/steps.yml counts as much as a strong cue
-# The step is read from the classifier's probability (bot/step_classifier.py) plus a tenth of the
-# pattern-and-cue score, so a pattern (3) adds 0.3; below MIN_STEP_SCORE, or when 'none' is more
-# likely than the best step, no step is read. Chosen by cross-validation on the training sentences.
-RULE_WEIGHT = 0.1
-MIN_STEP_SCORE = 0.4
 
 FACTS_KEY = "facts"
 RELATIONSHIPS: tuple[str, ...] = ("self", "parent", "partner", "child", "sibling", "friend",
@@ -76,12 +70,12 @@ def _spans(doc: Any) -> list[Any]:
 
 
 @lru_cache(maxsize=1)
-def step_cues() -> dict[int, dict[str, float]]:
-    """{step: {cue: weight}} from data/patterns/step_cues.yml."""
+def step_cues() -> tuple[float, dict[int, dict[str, float]]]:
+    """(threshold, {step: {cue: weight}}) from data/patterns/step_cues.yml."""
     data = yaml.safe_load(STEP_CUES.read_text(encoding="utf-8"))
     cues = {int(step): {" ".join(_plain(str(c)).split()): float(w) for c, w in table.items()}
             for step, table in data["steps"].items()}
-    return cues
+    return float(data.get("threshold", 2)), cues
 
 
 def _plain(text: str) -> str:
@@ -91,7 +85,7 @@ def _plain(text: str) -> str:
 
 def step_scores(doc: Any, pattern_steps: Iterable[int] = ()) -> dict[int, float]:
     """Each step's score for a message: its cues (words or dictionary forms) plus patterns."""
-    cues = step_cues()
+    _, cues = step_cues()
     text = _plain(getattr(doc, "text", "") or "")
     lemmas = _plain(" ".join(t.lemma_ for t in doc)) if hasattr(doc, "__iter__") else text
     scores = {step: 0.0 for step in SDS_STEPS}
@@ -105,19 +99,13 @@ def step_scores(doc: Any, pattern_steps: Iterable[int] = ()) -> dict[int, float]
 
 
 def best_step(doc: Any, pattern_steps: Iterable[int] = ()) -> int | None:
-    """The step a message points to most clearly (the later step on a tie), or None when unsure:
-    the step classifier's probability plus RULE_WEIGHT times the patterns and cue words."""
-    text = getattr(doc, "text", "") or ""
-    if not _plain(text).strip():
-        return None
+    """The step a message points to most clearly (the later step on a tie), or None."""
+    threshold, _ = step_cues()
     scores = step_scores(doc, pattern_steps)
-    probs = step_probabilities(text)
-    total = {step: RULE_WEIGHT * score + probs.get(str(step), 0.0)
-             for step, score in scores.items()}
-    best = max(total, key=lambda step: (total[step], step))
-    if total[best] < MIN_STEP_SCORE or probs.get(NONE, 0.0) > total[best]:
+    top = max(scores.values())
+    if top < threshold:
         return None
-    return best
+    return max(step for step, score in scores.items() if score == top)
 
 
 def facts_in(doc: Any) -> Facts:

@@ -18,7 +18,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.need_areas import find
 from bot.person_facts import fact_entities
-from bot.step_classifier import model as step_model
 
 # A question about words ("what is a direct payment?") or moving about the conversation says
 # nothing about the person's step: no step is read from these.
@@ -35,7 +34,6 @@ class NeedAreaExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> NeedAreaExtractor:
-        step_model()  # train the small step classifier now, not on the first message
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
