@@ -137,8 +137,8 @@ staff-test: train
 	  (cd tests/staff_browser && npm ci --no-audit --no-fund)
 	$(PY) -m tests.staff_browser.run --rasa-port $(STAFF_RASA_PORT) --actions-port $(STAFF_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout routing-test e2e \
-	browser-test staff-test
+test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e \
+	browser-test staff-test routing-test
 	@echo "All Wayfinder tests passed."
 
 report: venv
