@@ -38,7 +38,7 @@ HELDOUT = Path(__file__).resolve().parent / "safeguarding" / "heldout"
 TARGET_URGENT_OR_CHECK, TARGET_URGENT = 0.99, 0.95
 TARGET_NEAR_URGENT, TARGET_NEAR_CHECK = 0.03, 0.15
 # What make test enforces: no regression below the figures reached on 2026-12-01 (urgent-or-check
-# 0.986, urgent 0.877, near-miss 999s 0.057, checks 0.128). Raise these as the detector improves;
+# 0.984, urgent 0.881, near-miss 999s 0.060, checks 0.124). Raise these as the detector improves;
 # issue 9 stays open until the targets above are met. Never lower them.
 MIN_URGENT_OR_CHECK, MIN_URGENT = 0.98, 0.86
 MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.065, 0.15
