@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, needs_log, safely
+from actions.services import channel_of, record
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -19,6 +19,7 @@ from bot.journey import (
     normalise_step,
 )
 from bot.need_areas import merge_need_areas
+from bot.needs_log import facts
 from bot.postcode import district_from_text
 from bot.vocab import ROLES
 
@@ -38,14 +39,12 @@ class ValidateSlotMappings(ValidationAction):
         merged = merge_need_areas(tracker.get_slot("need_areas"), [str(n) for n in new])
         role = tracker.get_slot("person_role")
         district = tracker.get_slot("postcode_district")
-        safely("record_contact", needs_log().record_contact, tracker.sender_id,
-               channel_of(tracker), role=role if role in ROLES else None,
-               postcode_district=district_from_text(tracker.latest_message.get("text"))
-               or district)
+        contact = facts.contact(channel_of(tracker), role if role in ROLES else None,
+                                district_from_text(tracker.latest_message.get("text"))
+                                or district)
         if merged == (tracker.get_slot("need_areas") or []):
-            return {}
-        safely("record_needs", needs_log().record_needs, tracker.sender_id, merged)
-        return {"need_areas": merged}
+            return record(contact)
+        return {"need_areas": merged, **record(contact, facts.needs(merged))}
 
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Result:
@@ -100,8 +99,7 @@ class ValidateGuideForm(FormValidationAction):
         if answer == "yes":
             return {"has_budget": answer}
         # No budget yet (or not sure): they are at step 1, "find out my money"; no need to ask.
-        safely("record_step", needs_log().record_step, tracker.sender_id, 1)
-        return {"has_budget": answer, "sds_step": 1}
+        return {"has_budget": answer, "sds_step": 1, **record(facts.step(1))}
 
     def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Result:
@@ -109,8 +107,7 @@ class ValidateGuideForm(FormValidationAction):
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}
-        safely("record_step", needs_log().record_step, tracker.sender_id, step)
-        return {"sds_step": step}
+        return {"sds_step": step, **record(facts.step(step))}
 
     def validate_risk_check(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> Result:

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from bot.directory import Directory
 from bot.directory import default as default_directory
 from bot.needs_log import NeedsLog
+from bot.needs_log.facts import SLOT as NEEDS_RECORD
 
 log = logging.getLogger(__name__)
 CHANNEL_NAMES = {"twilio": "sms", "socketio": "web", "rest": "web", "chat": "web"}
@@ -37,6 +38,12 @@ def event_key(tracker: Tracker, what: str) -> str:
     stamp = next((e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"),
                  None)
     return f"{what}:{latest.get('message_id') or stamp or len(tracker.events)}"
+
+
+def record(*facts: dict[str, Any]) -> dict[str, Any]:
+    """Needs-log facts as a slot value: Rasa carries them (tracker and event broker) to the
+    needs-log consumer, so no action writes to the database while a person waits."""
+    return {NEEDS_RECORD: list(facts)}
 
 
 def safely(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:

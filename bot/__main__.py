@@ -4,6 +4,8 @@
   python -m bot purge [--older-than-days N]     (default: WAYFINDER_RETENTION_DAYS or 365)
   python -m bot erase SENDER_ID [--yes]         (a web session id or a phone number)
   python -m bot db-upgrade
+  python -m bot needs-consumer [--amqp-url URL] [--rebuild] [--once]
+                                                (builds the needs log from Rasa's event stream)
 All commands take --database-url (default: DATABASE_URL, else data/local/wayfinder.db).
 """
 
@@ -49,6 +51,14 @@ def parser() -> argparse.ArgumentParser:
     erase.add_argument("sender_id", help="web session id, SMS sender id or phone number")
     erase.add_argument("--yes", action="store_true", help="do not ask to confirm")
     commands.add_parser("db-upgrade", help="create or update the database tables")
+    consumer = commands.add_parser("needs-consumer", help="build the needs log from Rasa's events")
+    consumer.add_argument("--amqp-url", default=None,
+                          help="RabbitMQ (Rasa's Pika broker); default: WAYFINDER_AMQP_URL, else "
+                               "Rasa's SQL broker at WAYFINDER_BROKER_URL")
+    consumer.add_argument("--broker-url", default=None, help="Rasa's SQL event broker database")
+    consumer.add_argument("--rebuild", action="store_true",
+                          help="re-apply every conversation in the tracker store, then stop")
+    consumer.add_argument("--once", action="store_true", help="stop when nothing is waiting")
     return root
 
 
@@ -84,6 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "report":
         return _report(url, args)
+    if args.command == "needs-consumer":
+        import os
+
+        from bot.needs_log.consumer import main as consume
+
+        amqp = args.amqp_url or os.environ.get("WAYFINDER_AMQP_URL", "").strip() or None
+        return consume(url, amqp, args.broker_url, args.rebuild, args.once)
     log = NeedsLog(url)
     try:
         if args.command == "purge":

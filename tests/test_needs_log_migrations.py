@@ -15,7 +15,7 @@ from tests.db_fixtures import *  # noqa: F403
 
 WF_TABLES = {"wf_contact", "wf_need", "wf_recommended_tier", "wf_signposted_service",
              "wf_unmet_need", "wf_outcome", "wf_safeguarding", "wf_inbound_message",
-             "wf_sms_opt_out"}
+             "wf_sms_opt_out", "wf_projected_event", "wf_erasure"}
 
 
 def _tables(url: str) -> set[str]:
@@ -33,7 +33,7 @@ def test_upgrade_from_empty_creates_every_table_at_head(fresh_db_url):
     assert _tables(fresh_db_url) == WF_TABLES | {"alembic_version"}
     engine = make_engine(fresh_db_url)
     try:
-        assert current_revision(engine) == head_revision() == "0001_initial"
+        assert current_revision(engine) == head_revision() == "0002_projected_event"
     finally:
         engine.dispose()
     upgrade(fresh_db_url)  # running again changes nothing

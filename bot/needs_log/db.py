@@ -11,6 +11,7 @@ from sqlalchemy.future import create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "local" / "wayfinder.db"
+DEFAULT_BROKER_PATH = PROJECT_ROOT / "data" / "local" / "events.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -18,6 +19,13 @@ def default_database_url() -> str:
     """DATABASE_URL if set, else the SQLite file data/local/wayfinder.db (absolute path)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def default_broker_url() -> str:
+    """WAYFINDER_BROKER_URL (Rasa's SQL event broker) if set, else data/local/events.db. Its
+    own file: Rasa's broker and tracker store both name their table `events`."""
+    url = os.environ.get("WAYFINDER_BROKER_URL", "").strip()
+    return url or f"sqlite:///{DEFAULT_BROKER_PATH}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
