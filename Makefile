@@ -26,7 +26,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
 	safeguarding-test \
-	report purge bench clean
+	report purge bench clean cluster cluster-stop loadtest cluster-test
 
 help:
 	@echo "make run    - set up, train if needed, start Wayfinder and print the chat page URL"
@@ -34,6 +34,8 @@ help:
 	@echo "make report - commissioners' report (FROM=YYYY-MM-DD TO=YYYY-MM-DD OUT=dir)"
 	@echo "make purge  - delete data older than the retention period (WAYFINDER_RETENTION_DAYS, 365)"
 	@echo "make bench  - print speed, size and cost figures"
+	@echo "make cluster N=2 - nginx + N Rasa + N action servers + PostgreSQL, Redis, RabbitMQ"
+	@echo "make loadtest - 200 whole conversations at once against the cluster, with faults"
 
 $(VENV)/.installed: requirements.lock requirements.txt
 	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11+)." \
@@ -93,7 +95,7 @@ safeguarding-test: train
 e2e: train
 	$(PY) -m tests.e2e.run --rasa-port $(TEST_RASA_PORT) --actions-port $(TEST_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test e2e
+test: lint unit validate train core-test nlu-test safeguarding-test e2e cluster-test
 	@echo "All Wayfinder tests passed."
 
 report: venv
@@ -107,6 +109,31 @@ bench: train
 	$(PY) bench/bench_conversations.py
 	$(PY) bench/bench_routing.py
 	$(PY) bench/bench_sms.py
+
+# Rasa's scale-out stack on this machine (bot/cluster/): nginx, N Rasa + N action servers,
+# PostgreSQL tracker store, Redis lock store, RabbitMQ event broker, the needs-log consumer.
+N := 2
+CLUSTER_PACKAGES := nginx:nginx-light rabbitmq-server:rabbitmq-server redis-server:redis-server
+cluster-packages:
+	@for pair in $(CLUSTER_PACKAGES); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  if ! command -v $$cmd >/dev/null 2>&1 && [ ! -x /usr/sbin/$$cmd ]; then \
+	    echo "Installing $$pkg (Debian package)..."; \
+	    (apt-get install -y $$pkg || (apt-get update && apt-get install -y $$pkg)) >/dev/null; fi; \
+	done
+
+cluster: setup cluster-packages
+	nice -n 5 $(PY) -m bot.cluster --instances $(N)
+
+cluster-stop: venv
+	$(PY) -m bot.cluster stop
+
+# 200 whole conversations at once against the cluster (started if not running), with faults.
+loadtest: setup cluster-packages
+	nice -n 5 $(PY) -m tests.loadtest --conversations $(or $(CONVERSATIONS),200) --instances $(N)
+
+# The small version for make test: 20 conversations, one Rasa instance killed mid-load.
+cluster-test: setup cluster-packages
+	nice -n 5 $(PY) -m tests.loadtest --conversations 20 --instances 2 --faults kill-rasa --fresh
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa
