@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.needs_log.db import default_database_url
@@ -37,3 +39,22 @@ class WayfinderTrackerStore(SQLTrackerStore):
                  **kwargs: Any) -> None:
         url = kwargs.pop("url", None) or default_database_url()
         super().__init__(domain=domain, event_broker=event_broker, **sql_store_arguments(url))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, publishing exactly the events it stores, after they are stored.
+
+        Rasa's own save first loads the whole stored tracker again to work out which events
+        are new for the broker (a second read per turn), then counts them again to store them.
+        Here the count is done once: the broker gets what was committed, never more."""
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            for event in events:
+                data = event.as_dict()
+                intent = (data.get("parse_data") or {}).get("intent", {}).get("name")
+                session.add(self.SQLEvent(sender_id=tracker.sender_id, type_name=event.type_name,
+                                          timestamp=data.get("timestamp"), intent_name=intent,
+                                          action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()
+        if self.event_broker is not None:
+            for event in events:
+                self.event_broker.publish({"sender_id": tracker.sender_id, **event.as_dict()})
