@@ -84,7 +84,12 @@ class RestOnceInput(RestInput):
                                   metadata=self.get_metadata(request),
                                   message_id=message_id_of(request))
             agent = getattr(request.app.ctx, "agent", None)
-            if message_id_of(request) is None or agent is None or agent.processor is None:
+            if agent is None or not agent.is_ready():
+                # Still loading the model (just started, or restarted after a crash): Rasa would
+                # answer 200 with nothing and drop the message. Say so, and the client retries.
+                return response.json({"error": "not ready"}, status=503,
+                                     headers={"Retry-After": "1"})
+            if message_id_of(request) is None:
                 await on_new_message(message)
                 return response.json(collector.messages)
             return response.json(await self.handle_once(request, agent, message, collector))
