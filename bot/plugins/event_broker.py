@@ -7,9 +7,13 @@ broker to RabbitMQ instead (cluster/endpoints.yml).
 
 from __future__ import annotations
 
+import json
 from asyncio import AbstractEventLoop
 from typing import Any
 
+import sqlalchemy
+import sqlalchemy.orm
+import sqlalchemy.pool
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event
@@ -32,12 +36,26 @@ class WayfinderEventBroker(SQLEventBroker):
         arguments = sql_store_arguments(url or default_broker_url())
         arguments.pop("query", None)
         super().__init__(**arguments)
-        if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite":  # one connection kept, not one per event
+            self.engine.dispose()
+            self.engine = sqlalchemy.create_engine(self.engine.url,
+                                                   poolclass=sqlalchemy.pool.SingletonThreadPool)
+            self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
+            # No fsync per commit: after a power cut the last events may be missing here, and
+            # the consumer finds them in the tracker store instead.
+            event.listen(self.engine, "connect", _no_sync)
             with self.engine.connect() as connection:  # readers (the consumer) never block Rasa
                 connection.exec_driver_sql("PRAGMA journal_mode = WAL")
-            # No fsync per event (Rasa commits each one): after a power cut the last events may
-            # be missing here, and the consumer finds them in the tracker store instead.
-            event.listen(self.engine, "connect", _no_sync)
+
+    def publish_many(self, events: list[dict[str, Any]]) -> None:
+        """One transaction for a turn's events (Rasa's publish commits each event alone: the
+        profile of one journey spent 43% of Rasa's time there)."""
+        if not events:
+            return
+        with self.session_scope() as session:
+            session.add_all([self.SQLBrokerEvent(sender_id=e.get("sender_id"),
+                                                 data=json.dumps(e)) for e in events])
+            session.commit()
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,

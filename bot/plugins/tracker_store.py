@@ -39,6 +39,9 @@ class WayfinderTrackerStore(SQLTrackerStore):
                  **kwargs: Any) -> None:
         url = kwargs.pop("url", None) or default_database_url()
         super().__init__(domain=domain, event_broker=event_broker, **sql_store_arguments(url))
+        if self.engine.dialect.name == "sqlite":  # WAL: one fsync per turn, readers never wait
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, publishing exactly the events it stores, after they are stored.
@@ -56,5 +59,9 @@ class WayfinderTrackerStore(SQLTrackerStore):
                                           action_name=data.get("name"), data=json.dumps(data)))
             session.commit()
         if self.event_broker is not None:
-            for event in events:
-                self.event_broker.publish({"sender_id": tracker.sender_id, **event.as_dict()})
+            bodies = [{"sender_id": tracker.sender_id, **event.as_dict()} for event in events]
+            if hasattr(self.event_broker, "publish_many"):  # ours: one transaction per turn
+                self.event_broker.publish_many(bodies)
+            else:
+                for body in bodies:
+                    self.event_broker.publish(body)
