@@ -37,7 +37,8 @@ def test_sms_channel_is_on_only_with_twilio_credentials(monkeypatch):
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER"):
         monkeypatch.delenv(name, raising=False)
     without = yaml.safe_load(credentials_file().read_text())
-    assert "rest" in without and "bot.channels.twilio_sms.TwilioSMSInput" not in without
+    assert "bot.channels.rest_once.RestOnceInput" in without  # Rasa's REST channel + message ids
+    assert "bot.channels.twilio_sms.TwilioSMSInput" not in without
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "ACx")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
     monkeypatch.setenv("TWILIO_NUMBER", "+447700900123")
