@@ -62,7 +62,7 @@ SIGNPOSTING_CALL = [  # (what the handler enters, words the reply must contain)
      "Ask how much family, friends or neighbours help"),
     ("1", "personal budget"),
     ("2", "Ask the caller: is anyone being hurt"),
-    ("1", "Record the outcome"),
+    ("2", "Record the outcome"),  # 2 = No: Yes comes first on every yes/no question (issue 9)
 ]
 
 
