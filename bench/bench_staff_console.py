@@ -59,6 +59,9 @@ def console_call(page, steps) -> tuple[int, float, int, bool]:
     return keys.count, time.monotonic() - started, len(note), reached
 
 
+CHECK_QUESTION = "Is anyone hurt or in danger right now?"
+
+
 def citizen_call(steps) -> tuple[int, float, bool]:
     sender, keys = f"bench-citizen-{uuid.uuid4().hex[:8]}", 0
     started = time.monotonic()
@@ -70,6 +73,9 @@ def citizen_call(steps) -> tuple[int, float, bool]:
         else:
             keys += int(value) + 1
             replies = rest(sender, payload)
+        if any(CHECK_QUESTION in (r.get("text") or "") for r in replies):
+            keys += 3  # the safety check (issue 9) asked first: "no" + Enter, as a person would
+            replies = rest(sender, "no")
     reached = any("What would you like to do now?" in (r.get("text") or "") for r in replies)
     return keys, time.monotonic() - started, reached
 
