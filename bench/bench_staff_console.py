@@ -30,20 +30,20 @@ VIGNETTES = {
         ("text", "My mum can't cook her meals any more and I need a break. We live in NM3.", ""),
         ("button", 1, '/inform_network{"network":"none"}'),
         ("button", 2, "/deny"),
-        ("button", 1, "/deny")],
+        ("button", 2, "/deny")],  # danger question: 1 Yes, 2 No (Yes first everywhere)
     "lonely after a fall": [
         ("button", 1, "/i_am_self"),
         ("text", "I can't get out since my fall and I'm lonely. I live in NM5.", ""),
         ("button", 1, '/inform_network{"network":"none"}'),
         ("button", 2, "/deny"),
-        ("button", 1, "/deny")],
+        ("button", 2, "/deny")],  # danger question: 1 Yes, 2 No (Yes first everywhere)
     "budget, setting up support": [
         ("button", 1, "/i_am_self"),
         ("text", "I need help to wash and get dressed in the mornings.", ""),
         ("button", 2, '/inform_network{"network":"some"}'),
         ("button", 1, "/affirm"),
         ("button", 5, '/inform_step{"sds_step":"5"}'),
-        ("button", 1, "/deny")],
+        ("button", 2, "/deny")],  # danger question: 1 Yes, 2 No (Yes first everywhere)
 }
 NOTE = "Caller will ring back after speaking to family."
 
