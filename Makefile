@@ -34,7 +34,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test staff-test \
+	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test staff-test bench-staff \
 	report purge bench clean
 
 help:
@@ -135,6 +135,11 @@ staff-test: train
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	@[ -f tests/staff_browser/node_modules/axe-core/axe.min.js ] || \
 	  (cd tests/staff_browser && npm ci --no-audit --no-fund)
+	$(PY) -m tests.staff_browser.run --rasa-port $(STAFF_RASA_PORT) --actions-port $(STAFF_ACTIONS_PORT) \
+	  --no-bench
+
+# The console-vs-chat figures (keystrokes and seconds): the staff browser run, then its bench.
+bench-staff: train
 	$(PY) -m tests.staff_browser.run --rasa-port $(STAFF_RASA_PORT) --actions-port $(STAFF_ACTIONS_PORT)
 
 test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e \
@@ -155,6 +160,7 @@ bench: train
 	$(PY) bench/bench_sms.py
 	$(PY) bench/bench_safeguarding.py
 	$(PY) bench/bench_widget.py
+	$(MAKE) bench-staff
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa
