@@ -50,22 +50,23 @@ def bind_host() -> str:
     return text("WAYFINDER_HOST", "127.0.0.1")
 
 
+def _secret(name: str) -> str:
+    """A secret from NAME, or else from the file that NAME_FILE names (never a command line)."""
+    value = text(name)
+    path = text(f"{name}_FILE")
+    if not value and path:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    return value
+
+
 def rasa_token() -> str:
     """Rasa's HTTP API token: RASA_TOKEN, or the first line of the file RASA_TOKEN_FILE names."""
-    token = text("RASA_TOKEN")
-    path = text("RASA_TOKEN_FILE")
-    if not token and path:
-        token = Path(path).read_text(encoding="utf-8").strip()
-    return token
+    return _secret("RASA_TOKEN")
 
 
 def action_secret() -> str:
     """Shared secret Rasa sends to the action server (WAYFINDER_ACTION_SECRET or ..._FILE)."""
-    secret = text("WAYFINDER_ACTION_SECRET")
-    path = text("WAYFINDER_ACTION_SECRET_FILE")
-    if not secret and path:
-        secret = Path(path).read_text(encoding="utf-8").strip()
-    return secret
+    return _secret("WAYFINDER_ACTION_SECRET")
 
 
 # --- time limits ---------------------------------------------------------------------------
