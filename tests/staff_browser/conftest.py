@@ -55,7 +55,7 @@ def sign_in(page: Any, console_url: str) -> None:
     """Keyboard only: the name field has focus; Tab to the password; Enter signs in."""
     page.goto(console_url + "/call")
     assert page.url.endswith("/signin")
-    # autofocus lands a moment after load: typing before it loses the name (seen once in CI-like runs)
+    # autofocus lands a moment after load: typing before it would lose the name
     page.wait_for_function("() => document.activeElement?.id === 'name'")
     page.keyboard.type(env("STAFF_TEST_NAME"))
     page.keyboard.press("Tab")
