@@ -81,11 +81,25 @@ def search_near(directory: Directory, district: Any, **query: Any) -> list[Servi
     return directory.search(**query)
 
 
+STAFF_CHANNEL = "staff"  # the console: the answer speaks about the caller, never to them
+
+
+def staff_urgency(advice: TierAdvice) -> str:
+    """The urgency in call-handler words ('When the caller is ready')."""
+    return load("answer")["staff"]["urgency"].get(advice.urgency, advice.urgency_text)
+
+
+def staff_step_next(step: int) -> str:
+    return load("answer")["staff"]["step_next"][step]
+
+
 def tier_message(number: int, advice: TierAdvice, role: str = "self") -> tuple[str, dict[str, Any]]:
-    reason = advice.reason_staff if role == "staff" and advice.reason_staff else advice.reason
+    """role "staff" (a staff caller, or any call in the console): the staff reason and urgency."""
+    staff = role == "staff"
+    reason = advice.reason_staff if staff and advice.reason_staff else advice.reason
     return ("utter_tier", {
         "tier_number": number, "tier_name": advice.label or advice.tier,
-        "urgency": advice.urgency_text, "reason": reason,
+        "urgency": staff_urgency(advice) if staff else advice.urgency_text, "reason": reason,
         "strengths": advice.strengths.rstrip("."), "weaknesses": advice.weaknesses.rstrip("."),
     })
 
@@ -101,9 +115,11 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
     answer = Answer()
     step = load_steps().effective_step(situation.sds_step, situation.has_budget)
     info = sds_step_info(step)
+    console = channel == STAFF_CHANNEL
+    step_next = staff_step_next(step) if console else info.what_comes_next
     answer.messages.append(("utter_where_you_are", {
         "step_number": step, "step_name": info.name, "step_what": info.what_you_do,
-        "step_next": info.what_comes_next}))
+        "step_next": step_next}))
     if person.step == ISF_STEP and not skip_tiers:
         wording = load("answer")
         answer.messages.append(("utter_isf_facts", {
@@ -115,7 +131,8 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
                                  service_message))
     shown = [s.id for part in parts for s in part.services]
     parts.append(tier_places(directory, person, situation, advice, limits, shown,
-                             lambda n, item: tier_message(n, item, situation.role),
+                             lambda n, item: tier_message(
+                                 n, item, "staff" if console else situation.role),
                              service_message))
     for part in parts:
         answer.messages.extend(part.messages)
@@ -128,25 +145,27 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
     if rights:
         answer.messages.append(("utter_your_rights", {"rights": rights}))
     answer.messages.append(("utter_summary",
-                            summary_values(slots, situation, info.what_comes_next, answer)))
+                            summary_values(slots, situation, step_next, answer, console)))
     return answer
 
 
 def summary_values(slots: Mapping[str, Any], situation: Situation, step_next: str,
-                   answer: Answer) -> dict[str, str]:
-    """'What you told me' and 'what to do next', in the person's words where we can."""
+                   answer: Answer, console: bool = False) -> dict[str, str]:
+    """'What you told me' and 'what to do next', in the person's words where we can (in the
+    console: about the caller, in the call handler's words)."""
     wording = load("answer")
-    told = wording["told"].format(
-        who=label("roles", situation.role),
+    voice = wording["staff"] if console else wording
+    told = voice["told"].format(
+        who=label("roles", situation.role, "staff" if console else "person"),
         needs=need_labels(list(situation.need_areas)) or wording["no_needs"],
         network=wording["network"][situation.network],
         budget=wording["budget"].get(str(slots.get("has_budget")), wording["budget"]["unsure"]),
     )
     first = _first_service_text(answer)
     if first:
-        next_action = wording["next_action"].format(step_next=step_next, first_service=first)
+        next_action = voice["next_action"].format(step_next=step_next, first_service=first)
     else:
-        next_action = wording["next_action_no_service"].format(
+        next_action = voice["next_action_no_service"].format(
             step_next=step_next, council_phone=load_council().phone)
     return {"told": told[0].upper() + told[1:], "next_action": next_action}
 

@@ -127,7 +127,7 @@ def rights_text(slots: Mapping[str, Any], situation: Situation, channel: str | N
     """'Your rights' sentences: the free needs assessment (s9) for anyone with care needs and
     no assessment yet; the carer's assessment (s10) for every carer."""
     words = load("answer")["rights"]
-    style = "sms" if channel == "twilio" else "web"
+    style = {"twilio": "sms", "staff": "staff"}.get(channel or "", "web")
     parts = []
     care_needs = [a for a in situation.need_areas if a not in NOT_CARE_NEEDS]
     assessed = slots.get("has_budget") == "yes" or (known_step(slots) or 1) >= 2

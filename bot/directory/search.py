@@ -142,6 +142,16 @@ class Directory:
         ranked.sort(key=lambda item: item[0])
         return [option for _, option in ranked[:min(limit, MAX_LIMIT)]]
 
+    def get(self, service_id: object, today: date | None = None) -> ServiceOption | None:
+        """One active service by its id (a place a call handler picked), else None."""
+        for entry in self.entries:
+            item = entry.listing
+            if item.id == service_id and item.status == "active" and entry.tier is not None:
+                found = self._consider(entry, (), None, None, None, False, datetime.now(LOCAL_TZ),
+                                       today or date.today(), set())
+                return found[1] if found else None
+        return None
+
     def _consider(self, entry: Entry, needs: tuple[str, ...], tier: str | None,
                   district: str | None, open_now: datetime | None, free_only: bool,
                   moment: datetime, today: date, skip: set[str]) -> Ranked | None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from bot import privacy, settings
+from bot.needs_log import schema as t
 from bot.needs_log import validate as v
 from bot.needs_log.db import default_database_url, make_engine
 from bot.needs_log.migrate import upgrade_engine
@@ -107,6 +108,26 @@ class NeedsLog:
             added = uow.repo.add_needs(contact_id, areas, when)
             uow.commit()
         return added
+
+    def correct_needs(self, sender_id: str, need_areas: Iterable[str],
+                      at: datetime | None = None) -> None:
+        """A call handler's correction: the contact's need areas become exactly these."""
+        contact_id = self._contact(sender_id)
+        areas = v.ids(need_areas, v.need_area)
+        when = v.utc_naive(at)
+        with self.uow() as uow:
+            uow.repo.touch_contact(contact_id, when)
+            uow.repo.keep_only(t.need, contact_id, "need_area", areas)
+            uow.repo.add_needs(contact_id, areas, when)
+            uow.commit()
+
+    def correct_tiers(self, sender_id: str, tiers: Iterable[str]) -> None:
+        """A call handler's correction: no tier other than these stays recommended."""
+        contact_id = self._contact(sender_id)
+        tier_ids = v.ids(tiers, v.tier)
+        with self.uow() as uow:
+            uow.repo.keep_only(t.recommended_tier, contact_id, "tier", tier_ids)
+            uow.commit()
 
     def record_step(self, sender_id: str, sds_step: int, at: datetime | None = None) -> None:
         """The step of self-directed support the person has reached (the furthest is kept)."""

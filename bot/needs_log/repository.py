@@ -100,6 +100,12 @@ class NeedsRepository:
         return self.insert_ignore(t.safeguarding, [{
             "contact_id": contact_id, "event_key": event_key, "kind": k, "at": at} for k in kinds])
 
+    def keep_only(self, table: Table, contact_id: str, column: str,
+                  keep: Sequence[str]) -> int:
+        """Deletes this contact's rows whose `column` is not in keep (a staff correction)."""
+        return self.connection.execute(delete(table).where(table.c.contact_id == contact_id)
+                                       .where(table.c[column].not_in(list(keep)))).rowcount
+
     # -- SMS channel --------------------------------------------------------------------------
     def claim_message(self, channel: str, message_hash: str, at: datetime) -> bool:
         return self.insert_ignore(t.inbound_message, [{

@@ -86,3 +86,11 @@ async def send_rest(settings: TwilioSettings, phone: str, bodies: list[str],
             logger.error("twilio_sms.send_fell_back_to_twiml texts=%d", len(bodies) - index)
             return bodies[index:]
     return []
+
+
+async def send_once(settings: TwilioSettings, phone: str, body: str,
+                    budget_s: float = SEND_BUDGET_S) -> str:
+    """One text, retried like the others: 'sent', 'unreachable' (this phone cannot get texts)
+    or 'failed'. For senders that must tell a person which (the staff console)."""
+    return await _send_one(rest_client(settings), settings, phone, body,
+                           time.monotonic() + budget_s)

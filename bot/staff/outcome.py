@@ -50,17 +50,19 @@ def parse_outcome(form: Mapping[str, Sequence[str]], known_places: Sequence[str]
 
 
 def record(log: NeedsLog, call_id: str, outcome: CallOutcome, panel: Panel) -> None:
-    """Writes the outcome under channel 'staff' (idempotent: saving twice adds nothing)."""
+    """Writes the outcome under channel 'staff' (idempotent: saving twice adds nothing). What the
+    handler corrected in the panel is what is recorded: the call's need areas become the panel's,
+    and tiers the handler took out are no longer counted as recommended."""
     log.record_contact(call_id, CHANNEL, role=None)
-    if panel.needs:
-        log.record_needs(call_id, [area for area, _ in panel.needs])
+    log.correct_needs(call_id, [area for area, _ in panel.needs])
     if panel.step:
         log.record_step(call_id, panel.step[0])
-    chosen_labels = {p["tier"] for p in panel.places if p["id"] in outcome.places}
-    tiers = [t["tier"] for t in panel.tiers if t["label"] in chosen_labels]
+    tiers = panel.tier_ids()
+    if panel.tiers_corrected:
+        log.correct_tiers(call_id, tiers)
+    if tiers or outcome.places:
+        log.record_recommendation(call_id, tiers, outcome.places, "staff_outcome")
     if outcome.places:
-        log.record_recommendation(call_id, tiers or ["information"], outcome.places,
-                                  "staff_outcome")
         log.record_outcome(call_id, "signposted")
     for action in outcome.actions:
         log.record_outcome(call_id, action)
@@ -82,6 +84,10 @@ def case_note(outcome: CallOutcome, panel: Panel, today: date | None = None) -> 
         lines.append(words["step"].format(step=panel.step[0], step_name=panel.step[1]))
     if panel.tiers:
         lines.append(words["tiers"].format(tiers=", ".join(t["label"] for t in panel.tiers)))
+    if panel.right_ids:
+        shorts = wording()["panel"]
+        lines.append(words["rights"].format(
+            rights=", ".join(shorts[f"right_{r}_short"] for r in panel.right_ids)))
     chosen = [p for p in panel.places if p["id"] in outcome.places]
     if chosen:
         lines.append(words["places"].format(

@@ -23,6 +23,8 @@ class StaffSettings:
     max_failures: int  # wrong passwords in a row before the account is locked
     lockout_minutes: int
     secure_cookie: bool  # set the Secure flag even on plain http (behind a TLS proxy)
+    ip_max_failures: int = 20  # failed sign-ins from one address (any accounts) in the window
+    ip_window_minutes: int = 15
 
 
 def load() -> StaffSettings:
@@ -32,4 +34,6 @@ def load() -> StaffSettings:
         max_failures=_int("WAYFINDER_STAFF_MAX_FAILURES", 5, 1),
         lockout_minutes=_int("WAYFINDER_STAFF_LOCKOUT_MINUTES", 15, 1),
         secure_cookie=wayfinder_settings.text("WAYFINDER_STAFF_SECURE_COOKIE") == "1",
+        ip_max_failures=_int("WAYFINDER_STAFF_IP_MAX_FAILURES", 20, 1),
+        ip_window_minutes=_int("WAYFINDER_STAFF_IP_WINDOW_MINUTES", 15, 1),
     )

@@ -11,93 +11,26 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import vocab
-from bot.directory import Directory
-from bot.directory import default as default_directory
-from bot.needs_log import NeedsLog
-from bot.staff import lookup as lookup_mod
 from bot.staff import outcome as outcome_mod
 from bot.staff import queue as queue_mod
-from bot.staff.accounts import Session, SignInRefused, StaffAccounts, csrf_ok
-from bot.staff.panel import Panel, build_panel, correction_events
+from bot.staff.accounts import Session, SignInRefused, csrf_ok
+from bot.staff.console import HERE, Assistant, Console, _h
+from bot.staff.panel import correction_events
+from bot.staff.web_calls import add_routes
 from bot.staff.wording import wording
-from bot.vocab import TIERS
+from bot.widget.settings import sms_configured
 
-HERE = Path(__file__).resolve().parent
+__all__ = ["Assistant", "Console", "build_blueprint"]
 COOKIE, PRE_COOKIE = "wf_staff", "wf_staff_pre"
 MAX_TEXT = 1000
 log = logging.getLogger(__name__)
 STATIC = {"console.js": "application/javascript", "console.css": "text/css"}
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",  # "no-referrer" makes Chrome send Origin: null
-    "X-Frame-Options": "DENY",
-}
-
-
-def _h() -> dict[str, str]:
-    """A fresh copy of the security headers (Sanic's redirect() writes into the dict it gets)."""
-    return dict(HEADERS)
-
-
-class Assistant(Protocol):
-    """What the console needs from Rasa (bot/channels/staff_console.py implements it)."""
-
-    async def send(self, call_id: str, text: str) -> list[dict[str, Any]]: ...
-    async def slots(self, call_id: str) -> dict[str, Any]: ...
-    async def transcript(self, call_id: str) -> list[dict[str, Any]]: ...
-    async def set_slots(self, call_id: str, values: dict[str, Any]) -> None: ...
-
-
-class Console:
-    """Shared state: accounts, needs log, directory, templates (all created on first use)."""
-
-    def __init__(self, assistant: Assistant, prefix: str = "/webhooks/staff") -> None:
-        self.assistant, self.prefix = assistant, prefix.rstrip("/")
-        self._accounts: StaffAccounts | None = None
-        self._log: NeedsLog | None = None
-        self._directory: Directory | None = None
-        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                               autoescape=select_autoescape(["html"]))
-
-    def accounts(self) -> StaffAccounts:
-        if self._accounts is None:
-            self._accounts = StaffAccounts()
-        return self._accounts
-
-    def needs_log(self) -> NeedsLog:
-        if self._log is None:
-            self._log = NeedsLog()
-        return self._log
-
-    def directory(self) -> Directory:
-        if self._directory is None:
-            self._directory = default_directory()
-        return self._directory
-
-    def page(self, name: str, status: int = 200, **values: Any) -> HTTPResponse:
-        html = self.env.get_template(name).render(w=wording(), prefix=self.prefix, **values)
-        return response.html(html, status=status, headers=_h())
-
-    async def panel(self, call_id: str | None) -> Panel | None:
-        if not call_id:
-            return None
-        slots = await self.assistant.slots(call_id)
-        return await asyncio.to_thread(build_panel, slots, self.directory())
-
-    def panel_html(self, panel: Panel | None) -> str:
-        return self.env.get_template("_panel.html").render(w=wording(), panel=panel)
 
 
 def _set_cookie(reply: HTTPResponse, name: str, value: str, request: Request,
@@ -183,12 +116,19 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         sent = form.get("csrf") or ""
         if not pre or not secrets.compare_digest(pre.encode(), sent.encode()):
             return refuse(403, "csrf")
+        address = request.ip or "unknown"  # the peer (proxy headers only if Sanic trusts them)
         try:
+            if console.limiter().blocked(address):
+                raise SignInRefused("too many from this address")
             token = await asyncio.to_thread(console.accounts().sign_in, form.get("name"),
                                             form.get("password"))
         except SignInRefused:
+            busy = console.limiter().blocked(address)
+            if not busy:
+                console.limiter().failed(address)
             pre = secrets.token_urlsafe(24)
-            reply = console.page("signin.html", status=401, pre=pre, refused=True)
+            reply = console.page("signin.html", status=429 if busy else 401, pre=pre,
+                                 refused=not busy, busy=busy)
             _set_cookie(reply, PRE_COOKIE, pre, request, 900,
                         console.accounts().settings.secure_cookie)
             return reply
@@ -257,15 +197,6 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
                               "safeguarding": bool(panel and panel.safeguarding)},
                              headers=_h())
 
-    @bp.get("/lookup")
-    @page_route
-    async def lookup_page(request: Request, token: str, session: Session) -> HTTPResponse:
-        args = {key: request.args.get(key) for key in ("need", "tier", "district", "free", "open")}
-        result = await asyncio.to_thread(lookup_mod.lookup, args, console.directory())
-        return console.page("lookup.html", session=session, result=result, active="lookup",
-                            tiers=[(t, vocab.label("tiers", t, "staff")) for t in TIERS],
-                            need_labels=build_panel({}, console.directory()).all_needs)
-
     @bp.get("/outcome")
     @page_route
     async def outcome_page(request: Request, token: str, session: Session) -> HTTPResponse:
@@ -289,7 +220,7 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
                                 result, panel)
         note = outcome_mod.case_note(result, panel)
         return console.page("outcome.html", session=session, panel=panel, active="outcome",
-                            saved=result, note=note)
+                            saved=result, note=note, sms_on=sms_configured())
 
     @bp.get("/queue")
     @page_route
@@ -305,4 +236,5 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         await asyncio.to_thread(queue_mod.mark_handled, console.needs_log().engine, contact_id)
         return response.redirect(f"{p}/queue?handled=1", status=303, headers=_h())
 
+    add_routes(bp, console, page_route, post_route, _h)
     return bp

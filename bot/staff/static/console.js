@@ -43,11 +43,14 @@
     list.scrollTop = list.scrollHeight;
   }
 
-  function showPanel(data) {
+  function showPanel(data, back) {
     var panel = document.getElementById("panel");
     if (panel && data.panel_html !== undefined) {
+      var was = document.activeElement && panel.contains(document.activeElement) ? document.activeElement.id : "";
       panel.innerHTML = data.panel_html;
       panel.classList.toggle("red", !!data.safeguarding);
+      var again = document.getElementById(back || was);  // keyboard users keep their place
+      if (again) { again.focus(); }
     }
   }
 
@@ -62,7 +65,18 @@
   }
 
   document.addEventListener("submit", function (e) {
-    if (e.target.id === "say") {
+    if (e.target.id === "sms-form") {
+      e.preventDefault();
+      var phone = document.getElementById("sms-phone");
+      var places = Array.prototype.map.call(e.target.querySelectorAll('input[name="place"]'), function (i) { return i.value; });
+      var out = document.getElementById("sms-result");
+      out.textContent = "";
+      post("/outcome/sms", { phone: phone.value, places: places }).then(function (data) {
+        out.textContent = data.message || data.error || "";
+        out.className = data.error ? "error" : "notice";
+        if (!data.error) { phone.value = ""; }
+      });
+    } else if (e.target.id === "say") {
       e.preventDefault();
       var box = document.getElementById("text");
       var text = box.value.trim();
@@ -74,9 +88,10 @@
     var t = e.target;
     if (t.classList && t.classList.contains("choice")) {
       say(t.dataset.payload, t.textContent.replace(/^\d+\. /, ""));
-    } else if (t.id === "save-needs") {
-      var chosen = Array.prototype.map.call(document.querySelectorAll('input[name="need"]:checked'), function (i) { return i.value; });
-      post("/call/correct", { slot: "need_areas", value: chosen }).then(showPanel);
+    } else if (t.dataset && t.dataset.save) {
+      var box = t.closest("fieldset");
+      var chosen = Array.prototype.map.call(box.querySelectorAll('input[name="' + t.dataset.field + '"]:checked'), function (i) { return i.value; });
+      post("/call/correct", { slot: t.dataset.save, value: chosen }).then(function (data) { showPanel(data, t.dataset.back); });
     } else if (t.id === "copy-note") {
       var note = document.getElementById("case-note");
       note.select();
