@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "plum-orchard-47-lantern"
 SECRET = "test-secret-for-wayfinder-staff-0123456789"
 PAGES = ["/", "/call", "/lookup", "/lookup?need=nutrition", "/outcome", "/queue"]
-POSTS = ["/call/new", "/call/message", "/call/correct", "/outcome", "/queue/handled", "/signout"]
+POSTS = ["/call/new", "/call/message", "/call/correct", "/outcome", "/queue/handled", "/signout",
+         "/outcome/sms", "/lookup/add"]
 STAFF_WORDS = ["New caller", "Safeguarding queue", "Outcome of the call", "Look up a place"]
 
 
