@@ -123,6 +123,12 @@ class FakeTwilioAPI:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:  # noqa: N802 - what was sent, for tests in another process
+                if self.path != "/sent.json":
+                    self._json(404, {"code": 20404, "message": "Not found", "status": 404})
+                    return
+                self._json(200, {"sent": [vars(m) for m in api.sent]})
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True)

@@ -1,8 +1,9 @@
 """The staff console in a real browser (make staff-test): one Rasa run for the whole stage.
 
 Starts the action server and Rasa (python -m bot.serve) on the given ports with a fresh SQLite
-database, creates a staff account with `python -m bot staff add`, runs tests/staff_browser with
-Debian's chromium through Playwright, then the console bench, and stops the servers.
+database and a fake Twilio API (loopback), creates a staff account with `python -m bot staff add`,
+runs tests/staff_browser with Debian's chromium through Playwright, then the console bench, and
+stops the servers.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import sys
 import time
 from pathlib import Path
 
+from tests.fake_twilio import FakeTwilioAPI
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "results" / "staff"
+TWILIO = {"TWILIO_ACCOUNT_SID": "ACstaffbrowser", "TWILIO_AUTH_TOKEN": "staff-browser-token",
+          "TWILIO_NUMBER": "+447700900998"}
 
 
 def start(env: dict[str, str], rasa_port: int, actions_port: int) -> subprocess.Popen:
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=5007)
     parser.add_argument("--actions-port", type=int, default=5057)
     parser.add_argument("--no-bench", action="store_true")
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (-k ...)")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("wf.db*"):
@@ -58,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{OUT / 'wf.db'}", "RASA_TOKEN":
            "staff-test-token", "WAYFINDER_SECRET": "staff-test-secret-not-for-production",
            "PYTHONPATH": str(ROOT)}
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER"):
+    for name in [key for key in env if key.startswith("TWILIO_")]:
         env.pop(name, None)
     added = subprocess.run([sys.executable, "-m", "bot", "staff", "add", "tester"],
                            input=password + "\n", text=True, cwd=ROOT, env=env)
@@ -67,15 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     rasa_url = f"http://127.0.0.1:{args.rasa_port}"
     env.update(STAFF_TEST_RASA_URL=rasa_url, STAFF_TEST_NAME="tester",
                STAFF_TEST_PASSWORD=password, STAFF_TEST_OUT=str(OUT))
-    server = start(env, args.rasa_port, args.actions_port)
-    try:
-        code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                "tests/staff_browser"], cwd=ROOT, env=env)
-        if code == 0 and not args.no_bench:
-            code = subprocess.call([sys.executable, "bench/bench_staff_console.py"], cwd=ROOT,
-                                   env=env)
-    finally:
-        stop(server)
+    with FakeTwilioAPI(TWILIO["TWILIO_ACCOUNT_SID"], TWILIO["TWILIO_AUTH_TOKEN"]) as twilio:
+        env.update(TWILIO, TWILIO_API_BASE_URL=twilio.url)  # "text the places" against a fake
+        server = start(env, args.rasa_port, args.actions_port)
+        try:
+            code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p",
+                                    "no:cacheprovider", "tests/staff_browser", *args.pytest_args],
+                                   cwd=ROOT, env=env)
+            if code == 0 and not args.no_bench:
+                code = subprocess.call([sys.executable, "bench/bench_staff_console.py"],
+                                       cwd=ROOT, env=env)
+        finally:
+            stop(server)
     return code
 
 
