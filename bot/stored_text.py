@@ -17,7 +17,10 @@ from bot.redact import MAX_CHARS, redact
 
 KEEP_SLOTS = {"council_name", "council_phone", "council_hours", "council_website",
               "council_email", "safeguarding_phone", "safeguarding_hours", "out_of_hours_phone",
-              "requested_slot", "slot_to_change"}
+              "requested_slot", "slot_to_change",
+              # ids a call handler set in the staff console, checked there (directory service
+              # ids look like long numbers to the redactor)
+              "staff_places", "staff_tiers", "staff_rights"}
 
 
 def redact_text(value: Any) -> Any:

@@ -201,3 +201,12 @@ def test_the_answer_and_summary_in_the_console_speak_about_the_caller(slots):
     panel = build_panel(slots, default_directory())
     for tier in panel.tiers:
         assert not CITIZEN_YOU.search(HANDLER_YOU.sub("", tier["reason"] + tier["urgency"]))
+
+
+def test_the_consoles_id_slots_are_stored_as_they_are():
+    from bot.stored_text import redact_event
+
+    ids = ["fdc5b920-9214-59e5-bbb6-439941efcffc"]
+    event = {"event": "slot", "name": "staff_places", "value": ids}
+    assert redact_event(event)["value"] == ids
+    assert redact_event({**event, "name": "what_matters"})["value"] != ids
