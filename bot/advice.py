@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,11 @@ def staff_step_next(step: int) -> str:
     return load("answer")["staff"]["step_next"][step]
 
 
+def staff_step_name(step: int) -> str:
+    """'find out the money (assessment, indicative budget)': the step's staff label, unnumbered."""
+    return re.sub(r"^Step \d+:\s*", "", label("steps", step, "staff"))
+
+
 def tier_message(number: int, advice: TierAdvice, role: str = "self") -> tuple[str, dict[str, Any]]:
     """role "staff" (a staff caller, or any call in the console): the staff reason and urgency."""
     staff = role == "staff"
@@ -118,13 +124,15 @@ def build_answer(slots: Mapping[str, Any], directory: Directory,
     console = channel == STAFF_CHANNEL
     step_next = staff_step_next(step) if console else info.what_comes_next
     answer.messages.append(("utter_where_you_are", {
-        "step_number": step, "step_name": info.name, "step_what": info.what_you_do,
+        "step_number": step, "step_name": staff_step_name(step) if console else info.name,
+        "step_what": info.what_you_do,
         "step_next": step_next}))
     if person.step == ISF_STEP and not skip_tiers:
         wording = load("answer")
         answer.messages.append(("utter_isf_facts", {
-            "isf_facts": " ".join(wording["isf_facts_sms" if channel == "twilio"
-                                          else "isf_facts"].split())}))
+            "isf_facts": " ".join(wording[{"twilio": "isf_facts_sms", STAFF_CHANNEL:
+                                           "isf_facts_staff"}.get(channel or "", "isf_facts")]
+                                  .split())}))
     parts = []
     if not skip_tiers:
         parts.append(step_places(directory, person, limits.get("step_services", 1),

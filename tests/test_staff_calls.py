@@ -179,12 +179,13 @@ def test_an_address_with_too_many_failures_is_refused_until_the_window_passes():
 # "you" in the console is the call handler; these are the handler's own words, never the caller's.
 HANDLER_YOU = re.compile(r"the person you are calling about|told you|chosen by you|changed by "
                          r"you|you ring", re.IGNORECASE)
-CITIZEN_YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+CITIZEN_YOU = re.compile(r"\b(you|your|yours|yourself|my|me)\b", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("slots", [
     CALL, {**CALL, "person_role": "self", "need_areas": ["dressing", "relationships"]},
     {**CALL, "sds_step": "3", "has_budget": "yes", "prefers_person": True},
+    {**CALL, "sds_step": "6", "has_budget": "yes"}, {**CALL, "sds_step": "4"},
     {**CALL, "person_role": "self", "need_areas": ["nutrition", "dressing", "relationships",
                                                    "home_safety", "personal_hygiene"]},
 ])
@@ -192,13 +193,15 @@ def test_the_answer_and_summary_in_the_console_speak_about_the_caller(slots):
     answer = build_answer(slots, default_directory(), "staff")
     checked = 0
     for name, values in answer.messages:
-        for key in ("reason", "urgency", "rights", "told", "next_action", "step_next"):
+        for key in ("reason", "urgency", "rights", "told", "next_action", "step_next",
+                    "step_name", "isf_facts"):
             if key in values:
                 text = HANDLER_YOU.sub("", str(values[key]))
                 assert not CITIZEN_YOU.search(text), (name, key, values[key])
                 checked += 1
     assert checked >= 4
     panel = build_panel(slots, default_directory())
+    assert panel.step and not CITIZEN_YOU.search(panel.step[1])
     for tier in panel.tiers:
         assert not CITIZEN_YOU.search(HANDLER_YOU.sub("", tier["reason"] + tier["urgency"]))
 

@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import vocab
-from bot.advice import contact_text, search_near, situation_from_slots, staff_urgency
+from bot.advice import (
+    contact_text,
+    search_near,
+    situation_from_slots,
+    staff_step_name,
+    staff_urgency,
+)
 from bot.content import need_label
 from bot.directory import Directory, ServiceOption
-from bot.routing import route, sds_step_info
+from bot.routing import route
 from bot.routing.steps import load_steps
 from bot.staff.wording import council_values, wording
 from bot.vocab import NEED_AREAS, TIERS
@@ -129,7 +135,7 @@ def build_panel(slots: Mapping[str, Any], directory: Directory) -> Panel:
     panel.needs = [(area, need_label(area)) for area in situation.need_areas]
     if situation.sds_step is not None or slots.get("has_budget") is not None:
         step = load_steps().effective_step(situation.sds_step, situation.has_budget)
-        panel.step = (step, sds_step_info(step).name)
+        panel.step = (step, staff_step_name(step))
     panel.network = slots.get("network") if slots.get("network") in ("none", "some",
                                                                          "strong") else None
     _rights(panel, slots, situation)
