@@ -116,7 +116,8 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
         sent = form.get("csrf") or ""
         if not pre or not secrets.compare_digest(pre.encode(), sent.encode()):
             return refuse(403, "csrf")
-        address = request.ip or "unknown"  # the peer (proxy headers only if Sanic trusts them)
+        # the client from proxy headers only when Sanic is told to trust them, else the peer
+        address = request.remote_addr or request.ip or "unknown"
         try:
             if console.limiter().blocked(address):
                 raise SignInRefused("too many from this address")
