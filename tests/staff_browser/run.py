@@ -20,6 +20,7 @@ from tests.fake_twilio import FakeTwilioAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "results" / "staff"
+START_S = 480  # Rasa loads in ~35 s alone; on a shared 2-core machine it took over 240 s
 TWILIO = {"TWILIO_ACCOUNT_SID": "ACstaffbrowser", "TWILIO_AUTH_TOKEN": "staff-browser-token",
           "TWILIO_NUMBER": "+447700900998"}
 
@@ -30,9 +31,9 @@ def start(env: dict[str, str], rasa_port: int, actions_port: int) -> subprocess.
     log = (OUT / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port",
-         str(actions_port), "--ready-file", str(ready)], cwd=ROOT, env=env, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 300
+         str(actions_port), "--ready-file", str(ready), "--timeout", str(START_S)], cwd=ROOT,
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + START_S + 60
     while not ready.exists():
         if process.poll() is not None or time.monotonic() > deadline:
             stop(process)
