@@ -30,8 +30,9 @@ def sentences(name: str, dev: str) -> tuple[list[dict], bool]:
     return list(yaml.safe_load(chosen.read_text(encoding="utf-8"))["sentences"]), held_out
 
 
-def step_scores(items: list[dict]) -> dict[str, Any]:
-    """Recall on sentences with a step; how often a sentence with no step got one."""
+def step_scores(items: list[dict], keep_texts: bool = False) -> dict[str, Any]:
+    """Recall on sentences with a step; how often a sentence with no step got one. The texts
+    missed are kept only when asked (the developer's own sentences, never held-out ones)."""
     with_step = [s for s in items if s.get("step")]
     without = [s for s in items if not s.get("step")]
     misses = []
@@ -41,7 +42,7 @@ def step_scores(items: list[dict]) -> dict[str, Any]:
         if got == int(item["step"]):
             hits += 1
         else:
-            misses.append((item["text"], item["step"], got))
+            misses.append((item["text"] if keep_texts else "", item["step"], got))
     false = [s["text"] for s in without if facts_in(nlp()(str(s["text"]))).step is not None]
     return {"recall": hits / len(with_step) if with_step else 1.0, "n": len(with_step),
             "misses": misses, "false_steps": len(false), "n_without": len(without)}
