@@ -20,6 +20,7 @@ from bot.journey import (
     clean_text,
     normalise_step,
     question_progress,
+    step_to_restore,
 )
 from bot.need_areas import merge_need_areas
 from bot.person_facts import RELATIONSHIPS
@@ -35,6 +36,16 @@ class ValidateSlotMappings(ValidationAction):
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        """Validates as usual; a step read from a later message never replaces one already
+        given (only an answer to the step question changes it)."""
+        events = await super().run(dispatcher, tracker, domain)
+        kept = step_to_restore(tracker.events, tracker.get_slot("requested_slot"))
+        if kept is not None:
+            events.append(SlotSet("sds_step", kept))
+        return events
 
     async def extract_need_areas(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Result:

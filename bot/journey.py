@@ -141,3 +141,33 @@ def question_progress(plan: Any, slots: Mapping[str, Any]) -> tuple[list[str], s
         return questions, ""
     number = questions.index(upcoming[0]) + 1
     return questions, load("progress")["question"].format(number=number, total=len(questions))
+
+
+def step_to_restore(events: list[Mapping[str, Any]], requested_slot: Any) -> int | None:
+    """The step to put back when the latest message changed a step the person gave by answering
+    the step question, other than by answering it again: a step read from free text never
+    overrides their own answer (a reading may replace an earlier reading). None: nothing to do."""
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    if last_user < 0 or requested_slot == "sds_step":
+        return None
+    before: Any = None
+    answered = answering = False  # `before` was set in answer to the step question
+    asked = None
+    for event in events[:last_user]:
+        kind = event.get("event")
+        if kind in ("restart", "reset_slots"):
+            before, answered, asked = None, False, None
+        elif kind == "user":
+            answering = asked == "sds_step"
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif kind == "slot" and event.get("name") == "sds_step":
+            before, answered = event.get("value"), answering
+    after = before
+    for event in events[last_user:]:
+        if event.get("event") == "slot" and event.get("name") == "sds_step":
+            after = event.get("value")
+    known = normalise_step(before)
+    if known is None or not answered or normalise_step(after) == known:
+        return None
+    return known

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.directory.errors import DirectoryError, UnknownPlaceError
-from bot.vocab import NEED_AREAS, TIERS
+from bot.vocab import GROUPS, HELP_KINDS, NEED_AREAS, TIERS, need_help_kinds
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data" / "directory"
@@ -22,30 +22,68 @@ DISTRICT_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)(?:\s*[0-9][A-Z]{2})?$")
 class TermMeaning:
     tier: str | None
     need_areas: tuple[str, ...]
+    help_kinds: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+
+def term_key(code: str) -> str:
+    """'Meals on Wheels', 'meals-on-wheels' and 'Meals-on-Wheels.' -> 'meals on wheels'."""
+    lowered = code.strip().lower().replace("&", " and ").replace("’", "'")
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", lowered).replace("'", "").split())
 
 
 @dataclass(frozen=True)
 class TaxonomyMap:
-    """Taxonomy term -> tier and need areas, plus the terms that mean council-approved."""
+    """Taxonomy term -> tier, need areas, help kinds and groups, plus the terms that mean
+    council-approved. `terms` are matched ignoring case. For a council's own feed (services that
+    carry none of our help kinds: `council=True`) `council_terms` and `terms` are also matched
+    ignoring spaces, hyphens and punctuation."""
 
     terms: dict[str, TermMeaning]
     approved: frozenset[str]
+    council_terms: dict[str, TermMeaning] = field(default_factory=dict)
 
-    def classify(self, codes: list[str]) -> tuple[str | None, tuple[str, ...], bool]:
+    @cached_property
+    def _loose(self) -> dict[str, TermMeaning]:
+        loose = {term_key(key): meaning for key, meaning in self.terms.items()}
+        loose.update({term_key(key): meaning for key, meaning in self.council_terms.items()})
+        return loose
+
+    def _meanings(self, codes: list[str] | tuple[str, ...],
+                  council: bool = True) -> list[TermMeaning]:
+        found = []
+        for code in codes:
+            meaning = self.terms.get(code.strip().lower())
+            if meaning is None and council:
+                meaning = self._loose.get(term_key(code))
+            if meaning is not None:
+                found.append(meaning)
+        return found
+
+    def classify(self, codes: list[str],
+                 council: bool = False) -> tuple[str | None, tuple[str, ...], bool]:
         """The tier, need areas and council-approved flag for a service's term codes."""
         tier: str | None = None
         needs: list[str] = []
-        approved = False
-        for code in codes:
-            key = code.strip().lower()
-            approved = approved or key in self.approved
-            meaning = self.terms.get(key)
-            if meaning is None:
-                continue
+        approved = any(code.strip().lower() in self.approved
+                       or (council and term_key(code) in self.approved) for code in codes)
+        for meaning in self._meanings(codes, council):
             tier = tier or meaning.tier
             needs.extend(n for n in meaning.need_areas if n not in needs)
         ordered = tuple(n for n in NEED_AREAS if n in needs)
         return tier, ordered, approved
+
+    def help_kinds(self, codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """The help kinds (data/vocabulary.yml) a council's own service types stand for."""
+        kinds: list[str] = []
+        for meaning in self._meanings(codes):
+            kinds.extend(k for k in meaning.help_kinds if k not in kinds)
+        return tuple(kinds)
+
+    def groups(self, codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """The groups a service is only for, from a council's own eligibility terms."""
+        found = {g for meaning in self._meanings(codes) for g in meaning.groups}
+        return tuple(g for g in GROUPS if g in found)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -56,14 +94,23 @@ def _read_yaml(path: Path) -> Any:
 
 
 def parse_taxonomy_map(data: Any, name: str = "taxonomy map") -> TaxonomyMap:
-    """Checks the map: known tiers and need areas only."""
+    """Checks the map: known tiers, need areas, help kinds and groups only."""
     if not isinstance(data, dict) or not isinstance(data.get("terms"), dict):
         raise DirectoryError(f"{name}: 'terms' is missing")
+    council = data.get("council_terms") or {}
+    if not isinstance(council, dict):
+        raise DirectoryError(f"{name}: 'council_terms' must map terms to their meaning")
+    approved = frozenset(str(t).strip().lower() for t in data.get("council_approved_terms") or [])
+    return TaxonomyMap(_meanings_of(data["terms"], name),
+                       approved | {term_key(t) for t in approved}, _meanings_of(council, name))
+
+
+def _meanings_of(rows: dict[Any, Any], name: str) -> dict[str, TermMeaning]:
     terms: dict[str, TermMeaning] = {}
-    for code, raw in data["terms"].items():
+    for code, raw in rows.items():
         where = f"{name}: term {code!r}"
         if not isinstance(raw, dict):
-            raise DirectoryError(f"{where} must have a tier and/or need_areas")
+            raise DirectoryError(f"{where} must have a tier, need_areas, help_kinds or groups")
         tier = raw.get("tier")
         if tier is not None and tier not in TIERS:
             raise DirectoryError(f"{where}: tier {tier!r} is not one of {', '.join(TIERS)}")
@@ -72,11 +119,20 @@ def parse_taxonomy_map(data: Any, name: str = "taxonomy map") -> TaxonomyMap:
             needs = list(NEED_AREAS)
         if not isinstance(needs, list) or any(n not in NEED_AREAS for n in needs):
             raise DirectoryError(f"{where}: need_areas must be 'all' or a list of need-area ids")
-        if tier is None and not needs:
-            raise DirectoryError(f"{where} must have a tier and/or need_areas")
-        terms[str(code).strip().lower()] = TermMeaning(tier, tuple(needs))
-    approved = frozenset(str(t).strip().lower() for t in data.get("council_approved_terms") or [])
-    return TaxonomyMap(terms, approved)
+        kinds = _ids(raw.get("help_kinds", []), HELP_KINDS, f"{where}: help_kinds")
+        groups = _ids(raw.get("groups", []), GROUPS, f"{where}: groups")
+        if kinds and not needs:  # the need areas those kinds of help meet
+            needs = [n for n in NEED_AREAS if set(need_help_kinds(n)) & set(kinds)]
+        if tier is None and not needs and not kinds and not groups:
+            raise DirectoryError(f"{where} must have a tier, need_areas, help_kinds or groups")
+        terms[str(code).strip().lower()] = TermMeaning(tier, tuple(needs), kinds, groups)
+    return terms
+
+
+def _ids(value: Any, known: tuple[str, ...], where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(v not in known for v in value):
+        raise DirectoryError(f"{where} must be a list of ids from data/vocabulary.yml")
+    return tuple(value)
 
 
 @lru_cache(maxsize=4)

@@ -125,6 +125,10 @@ def _terms(record: dict[str, Any]) -> tuple[str, ...]:
             value = _text(term.get(key), 200)
             if value:
                 codes.append(value)
+    for row in _dicts(record.get("eligibilitys")):  # who it is for, in a council's own words
+        value = _text(row.get("eligibility"), 200)
+        if value:
+            codes.append(value)
     return tuple(codes)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -87,7 +87,11 @@ class Directory:
                 continue
             seen.add(record["id"])
             listing = parse_listing(record)
-            tier, needs, approved = self.taxonomy.classify(list(listing.terms))
+            council_terms = not listing.kinds  # a council's own taxonomy, not our help kinds
+            if council_terms:
+                listing = replace(listing, kinds=self.taxonomy.help_kinds(listing.terms),
+                                  groups=listing.groups or self.taxonomy.groups(listing.terms))
+            tier, needs, approved = self.taxonomy.classify(list(listing.terms), council_terms)
             if listing.kinds:  # a help kind from the vocabulary decides the tier
                 tier = help_kind_tier(listing.kinds[0])
             self.entries.append(Entry(listing, tier, needs, approved))

@@ -18,6 +18,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.need_areas import find
 from bot.person_facts import fact_entities
+from bot.step_classifier import model as step_model
 
 # A question about words ("what is a direct payment?") or moving about the conversation says
 # nothing about the person's step: no step is read from these.
@@ -34,6 +35,7 @@ class NeedAreaExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> NeedAreaExtractor:
+        step_model()  # train the small step reader while the model loads, not on a first message
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

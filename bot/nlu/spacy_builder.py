@@ -112,9 +112,21 @@ def load_pattern_file(path: Path) -> dict[str, list[Any]]:
     return data
 
 
+def phrase_to_norm_pattern(nlp: Language, phrase: str) -> list[dict[str, Any]]:
+    """'Alzheimer's' -> token patterns matching each word's normal form (lower case, curly
+    apostrophes straightened): the lookup table has no dictionary form for names and acronyms,
+    so 'Parkinson's', 'PTSD' or 'MENTAL HEALTH' escape the lemma pattern."""
+    tokens = []
+    for token, lemma in zip(nlp(phrase.strip()), phrase_to_pattern(nlp, phrase), strict=True):
+        tokens.append({"NORM": token.norm_} if "LEMMA" in lemma else lemma)
+    return tokens
+
+
 def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR,
-                   files: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Every ruler pattern from the pattern files (entities by default), with label and id."""
+                   files: dict[str, str] | None = None,
+                   norm_too: bool = False) -> list[dict[str, Any]]:
+    """Every ruler pattern from the pattern files (entities by default), with label and id;
+    `norm_too` adds a normal-form pattern for each phrase (the facts' span ruler)."""
     patterns: list[dict[str, Any]] = []
     for label, filename in (files or PATTERN_FILES).items():
         for ident, phrases in load_pattern_file(patterns_dir / filename).items():
@@ -122,6 +134,10 @@ def build_patterns(nlp: Language, patterns_dir: Path = PATTERNS_DIR,
                 raw = isinstance(phrase, list)
                 pattern = phrase if raw else phrase_to_pattern(nlp, str(phrase))
                 patterns.append({"label": label, "id": str(ident), "pattern": pattern})
+                if norm_too and not raw:
+                    norm = phrase_to_norm_pattern(nlp, str(phrase))
+                    if norm != pattern:
+                        patterns.append({"label": label, "id": str(ident), "pattern": norm})
     return patterns
 
 
@@ -131,7 +147,7 @@ def build(patterns_dir: Path = PATTERNS_DIR) -> Language:
     patterns = build_patterns(nlp, patterns_dir)  # before the ruler exists: no empty-ruler warnings
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(patterns)
-    facts = build_patterns(nlp, patterns_dir, FACT_FILES)
+    facts = build_patterns(nlp, patterns_dir, FACT_FILES, norm_too=True)
     span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": FACTS_KEY,
                                                     "phrase_matcher_attr": "LOWER"})
     span_ruler.add_patterns(facts)

@@ -22,6 +22,9 @@ ROLE_BUTTONS = {"self": "/i_am_self", "carer": "/i_am_carer", "staff": "/i_am_st
 BUDGET_BUTTONS = {"yes": "/affirm", "no": "/deny", "unknown": "/dont_know"}
 CHANNEL_INPUT = {"sms": "twilio", "web": "rest", "staff": "rest"}
 MAX_TURNS = 16
+# Slots reported for a vignette: ids and numbers only, never what the person typed (held-out).
+REPORTED_SLOTS = ("person_role", "need_areas", "person_groups", "person_age", "sds_step",
+                  "has_budget", "network", "postcode_district", "requested_slot")
 
 
 @dataclass
@@ -168,10 +171,9 @@ def drive(vignette: Mapping[str, Any], url: str, token: str,
         turns += 1
     names = sorted((e.listing.name for e in directory.entries), key=len, reverse=True)
     slots = tracker.get("slots") or {}
+    reported = {k: slots.get(k) for k in REPORTED_SLOTS}
     if not slots.get("recommendation_given"):
-        return Result(str(vignette.get("id")), False, "stuck", turns=turns, slots=slots)
+        return Result(str(vignette.get("id")), False, "stuck", turns=turns, slots=reported)
     result = judge(vignette, place_names(seen, names), directory)
-    result.turns, result.step, result.slots = turns, slots.get("sds_step"), {
-        k: slots.get(k) for k in ("person_role", "need_areas", "person_groups", "person_age",
-                                  "sds_step", "has_budget", "network", "postcode_district")}
+    result.turns, result.step, result.slots = turns, slots.get("sds_step"), reported
     return result

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions-port", type=int, default=5057)
     parser.add_argument("--sets", nargs="*", type=Path)
     parser.add_argument("--threshold", type=float, default=0.90)
-    parser.add_argument("--step-floor", type=float, default=0.72)
+    parser.add_argument("--step-floor", type=float, default=0.91)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--url", help="use servers already running at this URL")
     args = parser.parse_args(argv)
@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.url:
             from bot.serve import start
+            # The score is about fit, not speed (bench/ measures speed): on a shared 2-core
+            # machine the 3 s action timeout turned load into "stuck" conversations.
+            os.environ.setdefault("WAYFINDER_ACTION_TIMEOUT", "30")
             os.environ.update({"RASA_TOKEN": token,
                                "DATABASE_URL": f"sqlite:///{tmp}/vignettes.db",
                                "WAYFINDER_SECRET": "vignette-secret-not-for-production"})
@@ -110,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(need {args.threshold:.2f}) -> {'PASS' if passed else 'FAIL'}")
     items, held_out = sentences("step_sentences.yml", "dev_step_sentences.yml")
     steps = step_scores(items)
-    # Issue 11's target is 0.90 (printed); make test enforces no regression below the 0.74
-    # reached on 2026-12-01 (--step-floor). Raise the floor as reading improves; never lower it.
+    # Issue 11's target is 0.90 (printed); --step-floor (0.91, the recall reached on 2026-12-01
+    # with the learned reader; 0.74 with patterns alone) fails a regression. Never lower it.
     step_pass = steps["recall"] >= args.step_floor
     print(f"issue 11 target: step recall {steps['recall']:.3f} >= {args.threshold:.2f}: "
           f"{'met' if steps['recall'] >= args.threshold else 'NOT MET'}")
