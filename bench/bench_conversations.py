@@ -131,7 +131,7 @@ def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def wait_ready(port: int, process: subprocess.Popen, seconds: float = 300) -> None:
+def wait_ready(port: int, process: subprocess.Popen, seconds: float = 900) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -147,9 +147,11 @@ def wait_ready(port: int, process: subprocess.Popen, seconds: float = 300) -> No
 def start_wayfinder(port: int) -> subprocess.Popen:
     env = {**os.environ, **QUIET, "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/bench.db",
            "RASA_TOKEN": "bench"}
+    # Starting takes over 4 minutes on this machine when it is loaded: wait up to 15.
     return subprocess.Popen([sys.executable, "-m", "bot.serve", "--rasa-port", str(port),
-                             "--actions-port", str(port + 50)], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--actions-port", str(port + 50), "--timeout", "900"],
+                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def bare_bot() -> Path:
