@@ -82,7 +82,10 @@ async def guarded_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker
 
 
 def install() -> None:
-    """Wraps RemoteAction.run (idempotent)."""
+    """Wraps RemoteAction.run, and checks answers with a validator built once (idempotent)."""
+    from bot.plugins.action_response import install as install_response_check
+
+    install_response_check()
     if _state["original"] is None:
         _state["original"] = RemoteAction.run
         RemoteAction.run = guarded_run  # type: ignore[method-assign]

@@ -81,9 +81,19 @@ class WayfinderTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
                         ) -> DialogueStateTracker | None:
         """Rasa's read (synchronous work in an async def), run in a worker thread."""
-        read = super()._retrieve
-        return await asyncio.to_thread(
-            lambda: asyncio.run(read(sender_id, fetch_events_from_all_sessions)))
+        return await asyncio.to_thread(self._read, sender_id, fetch_events_from_all_sessions)
+
+    def _read(self, sender_id: str, fetch_events_from_all_sessions: bool
+              ) -> DialogueStateTracker | None:
+        """SQLTrackerStore._retrieve's body, synchronous (no event loop made per read)."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id,
+                                     fetch_events_from_all_sessions=fetch_events_from_all_sessions
+                                     ).all()
+            events = [json.loads(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with each event redacted, written from a worker thread."""
