@@ -12,6 +12,7 @@ from bot import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "local" / "wayfinder.db"
+DEFAULT_BROKER_PATH = PROJECT_ROOT / "data" / "local" / "events.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -27,6 +28,12 @@ def secure_sqlite_file(path: Path) -> None:
     path.parent.chmod(0o700)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
+
+
+def default_broker_url() -> str:
+    """WAYFINDER_BROKER_URL (Rasa's SQL event broker) if set, else data/local/events.db. Its
+    own file: Rasa's broker and tracker store both name their table `events`."""
+    return settings.text("WAYFINDER_BROKER_URL") or f"sqlite:///{DEFAULT_BROKER_PATH}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

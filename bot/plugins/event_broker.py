@@ -1,0 +1,35 @@
+"""Rasa's SQL event broker, pointed at WAYFINDER_BROKER_URL (default data/local/events.db).
+
+The single-machine default: every event Rasa stores is also written here, and the needs-log
+consumer (python -m bot needs-consumer) turns it into the needs log. A cluster uses Rasa's Pika
+broker to RabbitMQ instead (cluster/endpoints.yml).
+"""
+
+from __future__ import annotations
+
+from asyncio import AbstractEventLoop
+from typing import Any
+
+from rasa.core.brokers.sql import SQLEventBroker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.needs_log.db import default_broker_url
+from bot.plugins.tracker_store import sql_store_arguments
+
+
+class WayfinderEventBroker(SQLEventBroker):
+    """SQLEventBroker with its database taken from the environment."""
+
+    def __init__(self, url: str | None = None, **_: Any) -> None:
+        arguments = sql_store_arguments(url or default_broker_url())
+        arguments.pop("query", None)
+        super().__init__(**arguments)
+        if self.engine.dialect.name == "sqlite":  # readers (the consumer) never block Rasa
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+    @classmethod
+    async def from_endpoint_config(cls, broker_config: EndpointConfig,
+                                   event_loop: AbstractEventLoop | None = None
+                                   ) -> WayfinderEventBroker:
+        return cls(**broker_config.kwargs)
