@@ -48,9 +48,12 @@ class ValidateSlotMappings(ValidationAction):
                                 district_from_text(tracker.latest_message.get("text"))
                                 or known_district_in(tracker.latest_message.get("text"))
                                 or district)
+        # Rasa runs this twice when need areas are said (extraction, then validation) and keeps
+        # the second answer: so the needs fact goes with every message that names a need.
+        found = record(contact, facts.needs(merged)) if new and merged else record(contact)
         if merged == (tracker.get_slot("need_areas") or []):
-            return record(contact)
-        return {"need_areas": merged, **record(contact, facts.needs(merged))}
+            return found
+        return {"need_areas": merged, **found}
 
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Result:

@@ -64,6 +64,9 @@ def parser() -> argparse.ArgumentParser:
     consumer.add_argument("--rebuild", action="store_true",
                           help="re-apply every conversation in the tracker store, then stop")
     consumer.add_argument("--once", action="store_true", help="stop when nothing is waiting")
+    consumer.add_argument("--reconcile-seconds", type=float, default=30.0,
+                          help="how often to re-read the tracker store for events the broker "
+                               "missed (0: never)")
     return root
 
 
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.needs_log.consumer import main as consume
 
         amqp = args.amqp_url or settings.text("WAYFINDER_AMQP_URL") or None
-        return consume(url, amqp, args.broker_url, args.rebuild, args.once)
+        return consume(url, amqp, args.broker_url, args.rebuild, args.once,
+                       reconcile_seconds=args.reconcile_seconds)
     log = NeedsLog(url)
     try:
         if args.command == "purge":

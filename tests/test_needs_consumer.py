@@ -129,3 +129,20 @@ def test_purge_forgets_old_event_identities(log):
     from datetime import datetime, timedelta
     counts = log.purge(older_than_days=1, now=datetime.utcnow() + timedelta(days=3))
     assert counts["wf_projected_event"] == 1
+
+
+def test_events_the_broker_never_carried_are_found_in_the_tracker_store(log, sqlite_url, tmp_path):
+    """An instance killed after saving a turn but before publishing it: the reconciler finds it."""
+    from bot.needs_log.consumer import Reconciler, run_sql_broker
+
+    store = SQLTrackerStore(domain=Domain.empty(), dialect="sqlite",
+                            db=sqlite_url.removeprefix("sqlite:///"))
+    tracker = DialogueStateTracker.from_events("person-7", [
+        UserUttered("dad can't cook", timestamp=time.time()),
+        SlotSet(f.SLOT, ANSWER, timestamp=time.time())])
+    asyncio.run(store.save(tracker))  # no broker: nothing was published
+    consumer = Consumer(log)
+    run_sql_broker(consumer, f"sqlite:///{tmp_path / 'events.db'}", once=True, poll_seconds=0,
+                   reconciler=Reconciler(consumer, sqlite_url, every=1))
+    assert rows(log, "select count(*) from wf_recommended_tier") == [(1,)]
+    assert consumer.counts.applied == 1

@@ -112,11 +112,14 @@ def drain_sql_broker(consumer: Consumer, engine: Engine) -> int:
             return done
 
 
-def run_sql_broker(consumer: Consumer, url: str, once: bool, poll_seconds: float) -> None:
+def run_sql_broker(consumer: Consumer, url: str, once: bool, poll_seconds: float,
+                   reconciler: Reconciler | None = None) -> None:
     engine = make_engine(url)
     try:
         while True:
             drain_sql_broker(consumer, engine)
+            if reconciler is not None:
+                reconciler.maybe_run()
             if once:
                 return
             time.sleep(poll_seconds)
@@ -126,44 +129,46 @@ def run_sql_broker(consumer: Consumer, url: str, once: bool, poll_seconds: float
 
 # -- Rasa's Pika broker (RabbitMQ, the cluster) -------------------------------------------------
 async def run_rabbitmq(consumer: Consumer, amqp_url: str, queue_name: str,
-                       idle_exit_seconds: float | None = None) -> None:
-    """Consumes the durable queue Rasa publishes to; acks after the commit."""
+                       idle_exit_seconds: float | None = None,
+                       reconciler: Reconciler | None = None) -> None:
+    """Consumes the durable queue Rasa publishes to; acks only after the commit. The connection
+    is aio_pika's robust one: after a RabbitMQ restart it reconnects and consumes again."""
     import aio_pika
 
     connection = await aio_pika.connect_robust(amqp_url)
+    last_seen = time.monotonic()
+
+    async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        nonlocal last_seen
+        last_seen = time.monotonic()
+        try:
+            event = json.loads(message.body)
+        except ValueError:
+            event = None
+        sender = event.get("sender_id") if isinstance(event, dict) else None
+        if await asyncio.to_thread(consumer.handle, sender, event):
+            await message.ack()
+        else:
+            await asyncio.sleep(1)
+            await message.nack(requeue=True)
+
     async with connection:
         channel = await connection.channel()
-        await channel.set_qos(prefetch_count=100)
+        await channel.set_qos(prefetch_count=1)  # one at a time: a conversation's order is kept
         queue = await channel.declare_queue(queue_name, durable=True)
-        idle_since = time.monotonic()
-        async with queue.iterator() as messages:
-            while True:
-                try:
-                    message = await asyncio.wait_for(messages.__anext__(), timeout=1.0)
-                except asyncio.TimeoutError:
-                    if idle_exit_seconds is not None and \
-                            time.monotonic() - idle_since > idle_exit_seconds:
-                        return
-                    continue
-                idle_since = time.monotonic()
-                try:
-                    event = json.loads(message.body)
-                except ValueError:
-                    event = None
-                sender = event.get("sender_id") if isinstance(event, dict) else None
-                ok = await asyncio.to_thread(consumer.handle, sender, event)
-                if ok:
-                    await message.ack()
-                else:
-                    await message.nack(requeue=True)
-                    await asyncio.sleep(1)
+        await queue.consume(on_message)
+        while idle_exit_seconds is None or time.monotonic() - last_seen < idle_exit_seconds:
+            if reconciler is not None:
+                await asyncio.to_thread(reconciler.maybe_run)
+            await asyncio.sleep(0.5)
 
 
 # -- rebuilding from the tracker store ---------------------------------------------------------
-def tracker_events(engine: Engine) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every `needs_record` SlotSet kept in Rasa's SQL tracker store, oldest first (read in
-    pages, so the log, which may be in the same database, can be written in between)."""
-    last = -1
+def tracker_events(engine: Engine, after: int = -1
+                   ) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Every `needs_record` SlotSet kept in Rasa's SQL tracker store after row `after`, oldest
+    first (read in pages, so the log, in the same database or not, can be written between)."""
+    last = after
     while True:
         with engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
             if not engine.dialect.has_table(connection, "events"):
@@ -175,24 +180,51 @@ def tracker_events(engine: Engine) -> Iterator[tuple[str, dict[str, Any]]]:
         if not page:
             return
         last = page[-1][0]
-        for _, sender, data in page:
+        for row_id, sender, data in page:
             try:
-                yield sender, json.loads(data)
+                yield row_id, sender, json.loads(data)
             except ValueError:
                 continue
 
 
-def rebuild(consumer: Consumer, tracker_url: str) -> None:
+def rebuild(consumer: Consumer, tracker_url: str, after: int = -1) -> int:
+    """Applies every needs_record event in the tracker store after row `after` (already applied
+    ones are skipped by identity); returns the last row seen, for the next round."""
     engine = make_engine(tracker_url)
+    last = after
     try:
-        for sender, event in tracker_events(engine):
-            consumer.handle(sender, event)
+        for row_id, sender, event in tracker_events(engine, after):
+            if not consumer.handle(sender, event):
+                break  # database trouble: start from here next round
+            last = row_id
     finally:
         engine.dispose()
+    return last
+
+
+class Reconciler:
+    """The safety net under the broker: Rasa's Pika broker publishes from a background task, so
+    an instance killed (kill -9) just after saving a turn has stored events RabbitMQ never got.
+    Every `every` seconds the consumer re-reads the tracker store's new needs_record events;
+    identity makes this free of duplicates."""
+
+    def __init__(self, consumer: Consumer, tracker_url: str, every: float) -> None:
+        self.consumer, self.tracker_url, self.every = consumer, tracker_url, every
+        self.after = -1
+        self.due = 0.0
+
+    def maybe_run(self) -> None:
+        if self.every <= 0 or time.monotonic() < self.due:
+            return
+        try:
+            self.after = rebuild(self.consumer, self.tracker_url, self.after)
+        except Exception as exc:  # noqa: BLE001 - next round; the broker still flows
+            log.error("needs-consumer: tracker store check failed (%s)", exc.__class__.__name__)
+        self.due = time.monotonic() + self.every
 
 
 def main(database_url: str, amqp_url: str | None, broker_url: str | None, rebuild_only: bool,
-         once: bool, poll_seconds: float = 0.5) -> int:
+         once: bool, poll_seconds: float = 0.5, reconcile_seconds: float = 30.0) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     needs_log = NeedsLog(database_url)
     consumer = Consumer(needs_log)
@@ -201,9 +233,13 @@ def main(database_url: str, amqp_url: str | None, broker_url: str | None, rebuil
             rebuild(consumer, database_url)
         elif amqp_url:
             queue = os.environ.get(QUEUE_ENV, "").strip() or DEFAULT_QUEUE
-            asyncio.run(run_rabbitmq(consumer, amqp_url, queue, 5.0 if once else None))
+            reconciler = Reconciler(consumer, database_url, reconcile_seconds)
+            asyncio.run(run_rabbitmq(consumer, amqp_url, queue, 5.0 if once else None,
+                                     reconciler))
         else:
-            run_sql_broker(consumer, broker_url or default_broker_url(), once, poll_seconds)
+            reconciler = Reconciler(consumer, database_url, reconcile_seconds)
+            run_sql_broker(consumer, broker_url or default_broker_url(), once, poll_seconds,
+                           reconciler)
     except KeyboardInterrupt:
         pass
     finally:
