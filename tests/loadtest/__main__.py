@@ -55,7 +55,7 @@ def ensure_cluster(args: argparse.Namespace) -> tuple[dict, subprocess.Popen | N
     ready = PROJECT_ROOT / "var" / "loadtest-ready"
     ready.unlink(missing_ok=True)
     command = [sys.executable, "-m", "bot.cluster", "--instances", str(args.instances),
-               "--lock-store", lock_store]
+               "--lock-store", lock_store, "--ready-file", str(ready)]
     if args.fresh or args.control:
         command.append("--fresh")
     log = open(ClusterSettings().run_dir.parent / "loadtest-cluster.log", "ab")  # noqa: SIM115
