@@ -48,8 +48,7 @@ class ValidateSlotMappings(ValidationAction):
                                 district_from_text(tracker.latest_message.get("text"))
                                 or known_district_in(tracker.latest_message.get("text"))
                                 or district)
-        # Rasa runs this twice when need areas are said (extraction, then validation) and keeps
-        # the second answer: so the needs fact goes with every message that names a need.
+        # The needs fact goes with every message that names a need (the log ignores repeats).
         found = record(contact, facts.needs(merged)) if new and merged else record(contact)
         if merged == (tracker.get_slot("need_areas") or []):
             return found

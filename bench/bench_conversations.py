@@ -2,7 +2,7 @@
 
 Compares Wayfinder with a bare `rasa init` bot trained in the same run (the ratio is the figure).
 Run: make bench   (or: python bench/bench_conversations.py --conversations 200)
-Everything runs on loopback ports 5107/5157 (Wayfinder) and 5108 (bare bot).
+Everything runs on loopback ports 5107/5157 (Wayfinder) and 5108 (bare bot); --ports changes them.
 """
 
 from __future__ import annotations
@@ -99,15 +99,16 @@ def wait_ready(port: int, process: subprocess.Popen, seconds: float = 300) -> No
     raise SystemExit(f"server on port {port} did not start")
 
 
-def bench_wayfinder(conversations: int) -> dict:
-    env = {**os.environ, **QUIET, "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/bench.db",
-           "RASA_TOKEN": "bench"}
-    serve = subprocess.Popen([sys.executable, "-m", "bot.serve", "--rasa-port", "5107",
-                              "--actions-port", "5157"], cwd=PROJECT_ROOT, env=env,
+def bench_wayfinder(conversations: int, rasa_port: int, actions_port: int) -> dict:
+    folder = tempfile.mkdtemp()
+    env = {**os.environ, **QUIET, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+           "WAYFINDER_BROKER_URL": f"sqlite:///{folder}/events.db", "RASA_TOKEN": "bench"}
+    serve = subprocess.Popen([sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port),
+                              "--actions-port", str(actions_port)], cwd=PROJECT_ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_ready(5107, serve)
-        figures = drive(5107, conversations, SCRIPTS, "Your summary to keep")
+        wait_ready(rasa_port, serve)
+        figures = drive(rasa_port, conversations, SCRIPTS, "Your summary to keep")
         children = _children(serve.pid)
         figures["rss_mb"] = {f"pid{pid}": round(peak_rss_mb(pid), 0) for pid in children}
         return figures
@@ -116,17 +117,17 @@ def bench_wayfinder(conversations: int) -> dict:
         serve.wait(timeout=60)
 
 
-def bench_bare(conversations: int) -> dict:
+def bench_bare(conversations: int, port: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bare-rasa-"))
     env = {**os.environ, **QUIET}
     subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
                    cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    server = subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--port", "5108"], cwd=folder,
+    server = subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--port", str(port)], cwd=folder,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_ready(5108, server)
-        figures = drive(5108, conversations, [BARE_SCRIPT], None)
+        wait_ready(port, server)
+        figures = drive(port, conversations, [BARE_SCRIPT], None)
         figures["rss_mb"] = {"rasa": round(peak_rss_mb(server.pid), 0)}
         return figures
     finally:
@@ -138,11 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument("--ports", type=int, nargs=3, default=[5107, 5157, 5108],
+                        metavar=("RASA", "ACTIONS", "BARE"))
     args = parser.parse_args(argv)
-    ours = bench_wayfinder(args.conversations)
+    ours = bench_wayfinder(args.conversations, args.ports[0], args.ports[1])
     print(f"Wayfinder: {json.dumps(ours)}")
     if not args.skip_bare:
-        bare = bench_bare(args.conversations)
+        bare = bench_bare(args.conversations, args.ports[2])
         print(f"bare rasa init bot: {json.dumps(bare)}")
         print(f"latency ratio p50 {ours['p50_ms'] / bare['p50_ms']:.2f}x, "
               f"p95 {ours['p95_ms'] / bare['p95_ms']:.2f}x")
