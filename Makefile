@@ -186,8 +186,14 @@ loadtest: setup cluster-packages
 	nice -n 5 $(PY) -m tests.loadtest --conversations $(or $(CONVERSATIONS),200) --instances $(N)
 
 # The small version for make test: 20 conversations, one Rasa instance killed mid-load.
+# Its own folder, database, ports (CLUSTER_TEST_BASE+6.. +81) and names, so a running
+# `make cluster` is left alone.
+CLUSTER_TEST_BASE := 7100
 cluster-test: setup cluster-packages
-	nice -n 5 $(PY) -m tests.loadtest --conversations 20 --instances 2 --faults kill-rasa --fresh
+	WAYFINDER_CLUSTER_DIR=$(CURDIR)/var/cluster-test WAYFINDER_CLUSTER_BASE=$(CLUSTER_TEST_BASE) \
+	WAYFINDER_CLUSTER_DB=$${WAYFINDER_CLUSTER_DB:-wayfinder_cluster}_test \
+	WAYFINDER_CLUSTER_PREFIX=$${WAYFINDER_CLUSTER_PREFIX:-wayfinder}_test \
+	  nice -n 5 $(PY) -m tests.loadtest --conversations 20 --instances 2 --faults kill-rasa --fresh
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa

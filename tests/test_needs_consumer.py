@@ -146,3 +146,27 @@ def test_events_the_broker_never_carried_are_found_in_the_tracker_store(log, sql
                    reconciler=Reconciler(consumer, sqlite_url, every=1))
     assert rows(log, "select count(*) from wf_recommended_tier") == [(1,)]
     assert consumer.counts.applied == 1
+
+
+def test_tracker_store_publishes_exactly_the_events_it_stores(sqlite_url):
+    from bot.plugins.tracker_store import WayfinderTrackerStore
+
+    class Broker:
+        def __init__(self) -> None:
+            self.published: list[dict] = []
+
+        def publish(self, event: dict) -> None:
+            self.published.append(event)
+
+    broker = Broker()
+    store = WayfinderTrackerStore(domain=Domain.empty(), event_broker=broker, url=sqlite_url)
+    tracker = DialogueStateTracker.from_events("person-8", [UserUttered("hi")])
+    asyncio.run(store.save(tracker))
+    tracker.update(SlotSet(f.SLOT, [f.step(2)]))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    assert [e["event"] for e in broker.published] == ["user", "slot", "action"]
+    assert all(e["sender_id"] == "person-8" for e in broker.published)
+    stored = asyncio.run(store.retrieve("person-8"))
+    assert [e.as_dict() for e in stored.events] == [
+        {k: v for k, v in e.items() if k != "sender_id"} for e in broker.published]

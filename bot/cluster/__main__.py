@@ -63,11 +63,23 @@ class Child:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.alive():
+        signal_pid_file(self.extra.get("pid_file"), signal.SIGTERM)  # the real server if it
+        if self.alive():                                             # left our session (su)
             try:
                 os.killpg(self.process.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def signal_pid_file(path: object, sig: signal.Signals) -> bool:
+    """Signals the process whose id is in path (RabbitMQ's node runs as another user, in its
+    own session, so stopping our child process does not reach it)."""
+    try:
+        pid = int(Path(str(path)).read_text().split()[0])
+        os.kill(pid, sig)
+        return True
+    except (OSError, ValueError, IndexError, TypeError):
+        return False
 
 
 def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[Child]]:
@@ -80,7 +92,8 @@ def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[
     if redis_argv:
         children.append(Child("redis", redis_argv, env, run / "redis.log"))
     rabbit_argv, rabbit_env = services.rabbitmq(settings)
-    children.append(Child("rabbitmq", rabbit_argv, {**env, **rabbit_env}, run / "rabbitmq.log"))
+    children.append(Child("rabbitmq", rabbit_argv, {**env, **rabbit_env}, run / "rabbitmq.log",
+                          extra={"pid_file": rabbit_env["RABBITMQ_PID_FILE"]}))
     for i in range(settings.instances):
         children.append(Child(f"actions-{i}", [str(VENV_BIN / "rasa"), "run", "actions",
                                                "--actions", "actions", "--port",
@@ -131,6 +144,9 @@ def start_all(settings: ClusterSettings, children: list[Child], token: str) -> N
     for child in children:
         if child.name.startswith("rasa-") and child.name != "rasa-0":
             time.sleep(8)  # let the first instance create the tracker table (no create race)
+        if child.name == "rabbitmq" and services.port_open("127.0.0.1", settings.rabbitmq_port):
+            raise SystemExit(f"port {settings.rabbitmq_port} is taken: another cluster's RabbitMQ?"
+                             " (make cluster-stop, or set WAYFINDER_CLUSTER_BASE)")
         child.start()
         if child.name == "rabbitmq" and not services.wait_for_port(
                 "127.0.0.1", settings.rabbitmq_port, 90):

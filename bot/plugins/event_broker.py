@@ -12,9 +12,17 @@ from typing import Any
 
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import event
 
 from bot.needs_log.db import default_broker_url
 from bot.plugins.tracker_store import sql_store_arguments
+
+
+def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()
 
 
 class WayfinderEventBroker(SQLEventBroker):
@@ -24,9 +32,12 @@ class WayfinderEventBroker(SQLEventBroker):
         arguments = sql_store_arguments(url or default_broker_url())
         arguments.pop("query", None)
         super().__init__(**arguments)
-        if self.engine.dialect.name == "sqlite":  # readers (the consumer) never block Rasa
-            with self.engine.connect() as connection:
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:  # readers (the consumer) never block Rasa
                 connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+            # No fsync per event (Rasa commits each one): after a power cut the last events may
+            # be missing here, and the consumer finds them in the tracker store instead.
+            event.listen(self.engine, "connect", _no_sync)
 
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,

@@ -71,9 +71,13 @@ def ensure_cluster(args: argparse.Namespace) -> tuple[dict, subprocess.Popen | N
 
 
 def inject(name: str) -> None:
+    from bot.cluster.__main__ import signal_pid_file
+
     state = read_state() or json.loads(state_path().read_text())
     target, sig = SIGNALS[name]
     pid = state["processes"][target]["pid"]
+    if signal_pid_file(state["processes"][target].get("pid_file"), sig):
+        print(f"loadtest: fault {name}: {target} node sent {sig.name}", flush=True)
     try:
         os.killpg(pid, sig)
         print(f"loadtest: fault {name}: {target} (pid {pid}) sent {sig.name}", flush=True)
