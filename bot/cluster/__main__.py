@@ -204,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instances", "-n", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="start from an empty database")
     parser.add_argument("--ready-file", type=Path)
-    parser.add_argument("--lock-store", choices=("redis", "in_memory"), default=None,
-                        help="in_memory only to show what goes wrong without Redis (the control)")
+    parser.add_argument("--lock-store", default=None,
+                        help="default bot.plugins.lock_store.AtomicRedisLockStore; 'redis' (Rasa's "
+                             "own) and 'in_memory' show what goes wrong (the load test's control)")
     args = parser.parse_args(argv)
     settings = replace(ClusterSettings(), instances=max(1, args.instances))
     if args.lock_store:

@@ -27,7 +27,8 @@ class ClusterSettings:
     redis_host: str = field(default_factory=lambda: _env("WAYFINDER_REDIS_HOST", "127.0.0.1"))
     redis_port: int = field(default_factory=lambda: int(_env("WAYFINDER_REDIS_PORT", "6379")))
     redis_db: int = field(default_factory=lambda: int(_env("WAYFINDER_REDIS_DB", "1")))
-    lock_store: str = field(default_factory=lambda: _env("WAYFINDER_LOCK_STORE", "redis"))
+    lock_store: str = field(default_factory=lambda: _env(
+        "WAYFINDER_LOCK_STORE", "bot.plugins.lock_store.AtomicRedisLockStore"))
     prefix: str = field(default_factory=lambda: _env("WAYFINDER_CLUSTER_PREFIX", "wayfinder"))
     run_dir: Path = field(default_factory=lambda: Path(_env(
         "WAYFINDER_CLUSTER_DIR", str(PROJECT_ROOT / "var" / "cluster"))))

@@ -27,6 +27,7 @@ from bot.cluster.settings import PROJECT_ROOT, ClusterSettings
 from tests.loadtest import checks
 from tests.loadtest.driver import conversations, drive, percentile
 
+ATOMIC = "bot.plugins.lock_store.AtomicRedisLockStore"
 FAULT_AT = {"kill-rasa": 0.2, "consumer": 0.4, "rabbitmq": 0.6}  # fraction of turns sent
 SIGNALS = {"kill-rasa": ("rasa-1", signal.SIGKILL), "consumer": ("consumer", signal.SIGTERM),
            "rabbitmq": ("rabbitmq", signal.SIGTERM)}
@@ -47,8 +48,8 @@ def read_state() -> dict | None:
 
 def ensure_cluster(args: argparse.Namespace) -> tuple[dict, subprocess.Popen | None]:
     state = read_state()
-    lock_store = "in_memory" if args.control else "redis"
-    if state and state.get("lock_store", "redis") == lock_store and not args.fresh:
+    lock_store = args.lock_store or ("in_memory" if args.control else ATOMIC)
+    if state and state.get("lock_store") == lock_store and not args.fresh:
         return state, None
     if state:
         raise SystemExit("a cluster with another set-up is running: make cluster-stop first")
@@ -105,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--faults", default="kill-rasa,consumer,rabbitmq")
     parser.add_argument("--control", action="store_true")
+    parser.add_argument("--lock-store", default=None,
+                        help="'redis' runs Rasa's own RedisLockStore (it can interleave)")
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--think", type=float, default=0.3, help="max seconds between turns")
     parser.add_argument("--keep", action="store_true", help="leave a cluster we started running")
