@@ -23,8 +23,8 @@ http {{
   client_max_body_size 64k;  # a chat message, not a file
 
   # REST (and SMS webhooks): any instance; the Redis lock store keeps one person's turns in order.
-  # A dead instance is skipped (connection refused is retried on the next one; a POST that was
-  # already sent is not, so the client retries it with the same message id).
+  # A dead or still-loading instance (refused, reset, 503 "not ready") is skipped and the request
+  # passed to the next one, POSTs included: a message id makes that repeat harmless.
   upstream rasa {{
     least_conn;
 {rasa_servers}
@@ -55,7 +55,7 @@ http {{
       proxy_pass http://rasa;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream error http_502 http_503 non_idempotent;
       proxy_connect_timeout 2s;
       proxy_read_timeout 300s;
     }}

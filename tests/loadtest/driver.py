@@ -20,7 +20,7 @@ SCRIPTS: list[list[str]] = [
     ["hello", "/i_am_carer", "what is a direct payment", "dad keeps falling and can't cook",
      '/inform_network{"network":"strong"}', "no", "no"],
 ]
-RETRIES = 6
+RETRIES = 8  # about a minute of retries: an instance that died may hold a lock that long
 TIMEOUT_S = 150  # more than Rasa's ticket lock lifetime (60 s): a dead instance's lock expires
 
 
