@@ -17,7 +17,8 @@ from bot.redact import MAX_CHARS, redact
 
 KEEP_SLOTS = {"council_name", "council_phone", "council_hours", "council_website",
               "council_email", "safeguarding_phone", "safeguarding_hours", "out_of_hours_phone",
-              "requested_slot", "slot_to_change"}
+              "requested_slot", "slot_to_change",
+              "needs_record"}  # ids only (bot/needs_log/facts.py); the needs log's keys stay whole
 
 
 def redact_text(value: Any) -> Any:
