@@ -170,3 +170,25 @@ def test_tracker_store_publishes_exactly_the_events_it_stores(sqlite_url):
     stored = asyncio.run(store.retrieve("person-8"))
     assert [e.as_dict() for e in stored.events] == [
         {k: v for k, v in e.items() if k != "sender_id"} for e in broker.published]
+
+
+def test_a_turn_saved_by_the_tracker_store_reaches_the_log_through_the_sql_broker(
+        log, sqlite_url, tmp_path):
+    """The single-machine path end to end: tracker store -> Rasa's SQL broker (one transaction
+    per turn) -> consumer -> needs log."""
+    from bot.plugins.tracker_store import WayfinderTrackerStore
+
+    broker_url = f"sqlite:///{tmp_path / 'events.db'}"
+    store = WayfinderTrackerStore(domain=Domain.empty(),
+                                  event_broker=WayfinderEventBroker(broker_url), url=sqlite_url)
+    tracker = DialogueStateTracker.from_events("person-9", [
+        UserUttered("mum can't cook", timestamp=time.time()),
+        SlotSet(f.SLOT, ANSWER, timestamp=time.time()), ActionExecuted("action_listen")])
+    asyncio.run(store.save(tracker))
+    engine = make_engine(broker_url)
+    consumer = Consumer(log)
+    assert drain_sql_broker(consumer, engine) == 3
+    engine.dispose()
+    assert consumer.counts.applied == 1
+    assert rows(log, "select need_area from wf_need order by need_area") == [
+        ("home_safety",), ("nutrition",)]
