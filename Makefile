@@ -186,8 +186,8 @@ loadtest: setup cluster-packages
 	nice -n 5 $(PY) -m tests.loadtest --conversations $(or $(CONVERSATIONS),200) --instances $(N)
 
 # The small version for make test: 20 conversations, one Rasa instance killed mid-load.
-# Its own folder, database, ports (CLUSTER_TEST_BASE+6.. +81) and names, so a running
-# `make cluster` is left alone.
+# Its own folder, database, ports (CLUSTER_TEST_BASE to +12) and names, so a running
+# `make cluster` is left alone (about 5.5 minutes).
 CLUSTER_TEST_BASE := 7100
 cluster-test: setup cluster-packages
 	WAYFINDER_CLUSTER_DIR=$(CURDIR)/var/cluster-test WAYFINDER_CLUSTER_BASE=$(CLUSTER_TEST_BASE) \

@@ -26,7 +26,6 @@ from pathlib import Path
 from bot.cluster import nginx, services
 from bot.cluster.settings import PROJECT_ROOT, ClusterSettings
 
-VENV_BIN = Path(sys.executable).parent
 ENDPOINTS = Path(__file__).resolve().parent / "endpoints.yml"
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
          "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1",
@@ -87,7 +86,9 @@ def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[
 
     run = settings.run_dir
     settings, redis_argv = services.redis_command(settings)
-    env = {**os.environ, **QUIET, **settings.environment(), "RASA_TOKEN": token}
+    env = {**os.environ, **QUIET, **settings.environment(), "RASA_TOKEN": token,
+           "WAYFINDER_ACTION_SECRET": os.environ.get("WAYFINDER_ACTION_SECRET")
+           or secrets.token_urlsafe(24)}
     children: list[Child] = []
     if redis_argv:
         children.append(Child("redis", redis_argv, env, run / "redis.log"))
@@ -95,9 +96,8 @@ def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[
     children.append(Child("rabbitmq", rabbit_argv, {**env, **rabbit_env}, run / "rabbitmq.log",
                           extra={"pid_file": rabbit_env["RABBITMQ_PID_FILE"]}))
     for i in range(settings.instances):
-        children.append(Child(f"actions-{i}", [str(VENV_BIN / "rasa"), "run", "actions",
-                                               "--actions", "actions", "--port",
-                                               str(settings.actions_port(i))],
+        children.append(Child(f"actions-{i}", [sys.executable, "-m", "bot.plugins.action_server",
+                                               "--port", str(settings.actions_port(i))],
                               env, run / f"actions-{i}.log", extra={"port":
                                                                      settings.actions_port(i)}))
     children.append(Child("nginx", nginx.command(settings), env, run / "nginx.log"))
@@ -106,8 +106,9 @@ def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[
     credentials = str(credentials_file())
     for i in range(settings.instances):
         children.append(Child(f"rasa-{i}", [
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", token,
-            "-i", "127.0.0.1", "--port", str(settings.rasa_port(i)),
+            # The launcher adds the token (RASA_TOKEN) inside its process: never on a command line.
+            sys.executable, "-m", "bot.plugins.rasa_launcher", "run", "--enable-api",
+            "--port", str(settings.rasa_port(i)),
             "--model", str(PROJECT_ROOT / "models" / "rasa"), "--endpoints", str(ENDPOINTS),
             "--credentials", credentials], env, run / f"rasa-{i}.log",
             extra={"port": settings.rasa_port(i)}))
@@ -218,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, **QUIET, "DATABASE_URL": settings.database_url}
     subprocess.run([sys.executable, "-m", "bot", "db-upgrade"], cwd=PROJECT_ROOT, env=env,
                    check=True)
-    token = os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24)
+    from bot import settings as wayfinder_settings
+
+    token = wayfinder_settings.rasa_token() or secrets.token_urlsafe(24)
     settings, children = build(settings, token)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:

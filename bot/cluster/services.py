@@ -61,13 +61,13 @@ def redis_command(settings: ClusterSettings) -> tuple[ClusterSettings, list[str]
         raise SystemExit("Redis is needed: apt-get install -y redis-server (make cluster does "
                          "this)")
     own = dataclasses.replace(settings, redis_host="127.0.0.1",
-                              redis_port=settings.base_port + 79)
+                              redis_port=settings.own_redis_port)
     return own, [binary, "--port", str(own.redis_port), "--bind", "127.0.0.1", "--save", "",
                  "--appendonly", "no"]
 
 
 def rabbitmq(settings: ClusterSettings) -> tuple[list[str], dict[str, str]]:
-    """Our own RabbitMQ node on base+72 (data kept in the run folder, so the durable queue
+    """Our own RabbitMQ node on base+10 (data kept in the run folder, so the durable queue
     survives a restart of the node)."""
     binary = shutil.which("rabbitmq-server") or "/usr/sbin/rabbitmq-server"
     if not Path(binary).exists():

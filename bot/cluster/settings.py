@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAX_INSTANCES = 4  # a cluster's ports fit in 13 from WAYFINDER_CLUSTER_BASE
 
 
 def _env(name: str, default: str) -> str:
@@ -15,8 +16,9 @@ def _env(name: str, default: str) -> str:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """Ports are base + a fixed offset: nginx +80 (Rasa) and +81 (actions), Rasa +6.., actions
-    +56.., RabbitMQ +72/+73 (when we start our own), Redis +79 (only if none is running)."""
+    """Ports are base + a fixed offset, 13 in all: nginx +0 (Rasa) and +1 (actions), Rasa
+    +2..+5, actions +6..+9 (up to MAX_INSTANCES each), RabbitMQ +10/+11 (our own node), Redis
+    +12 (only if none is running)."""
 
     instances: int = 2
     base_port: int = field(default_factory=lambda: int(_env("WAYFINDER_CLUSTER_BASE", "7000")))
@@ -35,21 +37,31 @@ class ClusterSettings:
 
     @property
     def nginx_port(self) -> int:
-        return self.base_port + 80
+        return self.base_port
 
     @property
     def actions_lb_port(self) -> int:
-        return self.base_port + 81
+        return self.base_port + 1
 
     def rasa_port(self, i: int) -> int:
-        return self.base_port + 6 + i
+        return self.base_port + 2 + self._checked(i)
 
     def actions_port(self, i: int) -> int:
-        return self.base_port + 56 + i
+        return self.base_port + 2 + MAX_INSTANCES + self._checked(i)
 
     @property
     def rabbitmq_port(self) -> int:
-        return self.base_port + 72
+        return self.base_port + 2 + 2 * MAX_INSTANCES  # and +1 for its distribution port
+
+    @property
+    def own_redis_port(self) -> int:
+        return self.base_port + 4 + 2 * MAX_INSTANCES
+
+    @staticmethod
+    def _checked(i: int) -> int:
+        if not 0 <= i < MAX_INSTANCES:
+            raise SystemExit(f"at most {MAX_INSTANCES} instances on one machine")
+        return i
 
     @property
     def database_url(self) -> str:

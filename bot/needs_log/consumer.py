@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bot import settings
 from bot.needs_log.db import default_broker_url, make_engine
 from bot.needs_log.facade import NeedsLog
 from bot.needs_log.projection import Projector
@@ -232,7 +232,7 @@ def main(database_url: str, amqp_url: str | None, broker_url: str | None, rebuil
         if rebuild_only:
             rebuild(consumer, database_url)
         elif amqp_url:
-            queue = os.environ.get(QUEUE_ENV, "").strip() or DEFAULT_QUEUE
+            queue = settings.text(QUEUE_ENV, DEFAULT_QUEUE)
             reconciler = Reconciler(consumer, database_url, reconcile_seconds)
             asyncio.run(run_rabbitmq(consumer, amqp_url, queue, 5.0 if once else None,
                                      reconciler))

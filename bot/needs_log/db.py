@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import event
@@ -31,9 +32,17 @@ def secure_sqlite_file(path: Path) -> None:
 
 
 def default_broker_url() -> str:
-    """WAYFINDER_BROKER_URL (Rasa's SQL event broker) if set, else data/local/events.db. Its
+    """WAYFINDER_BROKER_URL (Rasa's SQL event broker) if set, else data/local/events.db, or with
+    DATABASE_URL set, data/local/events-<its hash>.db (two databases never share a broker). Its
     own file: Rasa's broker and tracker store both name their table `events`."""
-    return settings.text("WAYFINDER_BROKER_URL") or f"sqlite:///{DEFAULT_BROKER_PATH}"
+    url = settings.text("WAYFINDER_BROKER_URL")
+    if url:
+        return url
+    database = settings.database_url()
+    if not database:
+        return f"sqlite:///{DEFAULT_BROKER_PATH}"
+    tag = hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
+    return f"sqlite:///{DEFAULT_BROKER_PATH.with_name(f'events-{tag}.db')}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
