@@ -105,8 +105,11 @@ class DoorRestInput(RestInput):
             try:
                 if message_id is None:
                     await checked(message)
-                else:
-                    return response.json(await handle_once(agent, message, collector, seen))
+                elif not await handle_once(agent, message, seen):
+                    # The turn failed (the door's "trouble" text is in the body): 503 tells a
+                    # client that retries with the same id to do so (it is not handled twice).
+                    return response.json(collector.messages, status=503,
+                                         headers={"Retry-After": "1"})
             except CancelledError:
                 logger.error("rest.message_timeout")
             return response.json(collector.messages)
@@ -138,19 +141,28 @@ def replies_to(events: list[dict[str, Any]], message_id: str) -> list[dict[str, 
     return found
 
 
-async def handle_once(agent: Any, message: UserMessage, collector: CollectingOutputChannel,
-                      seen: dict[str, Any]) -> list[dict[str, Any]]:
+async def handle_once(agent: Any, message: UserMessage, seen: dict[str, Any]) -> bool:
     """Handles the message unless a message with its id is already in the conversation (then
-    answers with the replies it got), all under the conversation's lock."""
+    its replies are sent again), all under the conversation's lock; False if the turn failed."""
+    failed: list[Exception] = []
+
+    async def process(checked_message: UserMessage) -> Any:
+        try:  # inside the lock already: the processor, not agent.handle_message (locks again)
+            return await agent.processor.handle_message(checked_message)
+        except Exception as error:
+            failed.append(error)
+            raise
+
     async with agent.lock_store.lock(message.sender_id):
         tracker = await agent.tracker_store.retrieve(message.sender_id)
         if tracker is not None:
             earlier = replies_to([e.as_dict() for e in tracker.events], message.message_id)
             if earlier is not None:
-                return [{**reply, "recipient_id": message.sender_id} for reply in earlier]
-        # Inside the lock already: the processor, not agent.handle_message (which locks again).
-        await guard(agent.processor.handle_message, lambda: agent_of(seen))(message)
-    return collector.messages
+                message.output_channel.messages.extend(  # a CollectingOutputChannel
+                    {**reply, "recipient_id": message.sender_id} for reply in earlier)
+                return True
+        await guard(process, lambda: agent_of(seen))(message)
+    return not failed
 
 
 def remember_app(blueprint: Blueprint, seen: dict[str, Any]) -> None:

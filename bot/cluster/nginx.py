@@ -20,7 +20,7 @@ http {{
   fastcgi_temp_path {run}/nginx-tmp/fastcgi;
   uwsgi_temp_path {run}/nginx-tmp/uwsgi;
   scgi_temp_path {run}/nginx-tmp/scgi;
-  client_max_body_size 64k;  # a chat message, not a file
+  client_max_body_size 160k;  # a chat message (the door answers up to 128 KB), not a file
 
   # REST (and SMS webhooks): any instance; the Redis lock store keeps one person's turns in order.
   # A dead or still-loading instance (refused, reset, 503 "not ready") is skipped and the request
@@ -62,6 +62,7 @@ http {{
   }}
   server {{
     listen 127.0.0.1:{actions_lb_port};
+    client_max_body_size 16m;  # Rasa sends the whole conversation and the domain to an action
     location / {{
       proxy_pass http://actions;
       proxy_http_version 1.1;

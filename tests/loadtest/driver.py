@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-# Whole journeys (the bench's, plus one that stops and one that discloses harm mid-way).
+# Whole journeys that end in an answer, in today's questions (role, what is hard, family and
+# friends, personal budget, [step,] anything else): worded like tests/e2e/test_journeys_e2e.py so
+# none meets the safeguarding check, which would take one of the answers.
 SCRIPTS: list[list[str]] = [
-    ["/i_am_self", "I can't get out since my fall and I'm lonely",
+    ["/i_am_self", "I'm lonely and can't get out to the shops",
      '/inform_network{"network":"none"}', "no", "no"],
-    ["my mum can't wash herself any more and I'm at the end of my tether",
+    ["/i_am_carer", "mum needs help with washing and I'm worn out",
      '/inform_network{"network":"some"}', "yes", '/inform_step{"sds_step":"5"}', "no"],
-    ["/i_am_staff", "she needs help with meals and company", "my son helps a bit", "not sure",
-     "no"],
-    ["hello", "/i_am_carer", "what is a direct payment", "dad keeps falling and can't cook",
+    ["/i_am_staff", "she needs help with meals and wants company",
+     '/inform_network{"network":"some"}', "no", "no"],
+    ["hello", "/i_am_carer", "dad needs help with cooking and shopping",
      '/inform_network{"network":"strong"}', "no", "no"],
 ]
 RETRIES = 8  # about a minute of retries: an instance that died may hold a lock that long
