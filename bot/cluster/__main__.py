@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot import settings as wayfinder_settings
 from bot.cluster import nginx, services
 from bot.cluster.settings import PROJECT_ROOT, ClusterSettings
 
@@ -86,8 +87,8 @@ def build(settings: ClusterSettings, token: str) -> tuple[ClusterSettings, list[
 
     run = settings.run_dir
     settings, redis_argv = services.redis_command(settings)
-    env = {**os.environ, **QUIET, **settings.environment(), "RASA_TOKEN": token,
-           "WAYFINDER_ACTION_SECRET": os.environ.get("WAYFINDER_ACTION_SECRET")
+    env = {**wayfinder_settings.environ(), **QUIET, **settings.environment(), "RASA_TOKEN": token,
+           "WAYFINDER_ACTION_SECRET": wayfinder_settings.action_secret()
            or secrets.token_urlsafe(24)}
     children: list[Child] = []
     if redis_argv:
@@ -216,11 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         return stop_running(settings)
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     services.ensure_database(settings, fresh=args.fresh)
-    env = {**os.environ, **QUIET, "DATABASE_URL": settings.database_url}
+    env = {**wayfinder_settings.environ(), **QUIET, "DATABASE_URL": settings.database_url}
     subprocess.run([sys.executable, "-m", "bot", "db-upgrade"], cwd=PROJECT_ROOT, env=env,
                    check=True)
-    from bot import settings as wayfinder_settings
-
     token = wayfinder_settings.rasa_token() or secrets.token_urlsafe(24)
     settings, children = build(settings, token)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
