@@ -36,7 +36,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
 	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test staff-test bench-staff \
-	report purge bench clean
+	report purge bench clean cluster cluster-stop cluster-packages loadtest cluster-test
 
 help:
 	@echo "make run    - set up, train if needed, start Wayfinder and print the chat page URL"
@@ -44,6 +44,8 @@ help:
 	@echo "make report - commissioners' report (FROM=YYYY-MM-DD TO=YYYY-MM-DD OUT=dir)"
 	@echo "make purge  - delete data older than the retention period (needs log 365 days, conversations 30)"
 	@echo "make bench  - print speed, size and cost figures"
+	@echo "make cluster N=2 - nginx + N Rasa + N action servers + PostgreSQL, Redis, RabbitMQ"
+	@echo "make loadtest - 200 whole conversations at once against the cluster, with faults"
 
 $(VENV)/.installed: requirements.lock requirements.txt
 	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11+)." \
@@ -145,7 +147,7 @@ staff-test: train
 bench-staff: train
 	$(PY) -m tests.staff_browser.run --rasa-port $(STAFF_RASA_PORT) --actions-port $(STAFF_ACTIONS_PORT)
 
-test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e \
+test: lint unit validate train core-test nlu-test safeguarding-test safeguarding-heldout e2e cluster-test \
 	browser-test staff-test routing-test
 	@echo "All Wayfinder tests passed."
 
@@ -165,6 +167,37 @@ bench: train
 	$(PY) bench/bench_safeguarding.py
 	$(PY) bench/bench_widget.py
 	$(MAKE) bench-staff
+
+# Rasa's scale-out stack on this machine (bot/cluster/): nginx, N Rasa + N action servers,
+# PostgreSQL tracker store, Redis lock store, RabbitMQ event broker, the needs-log consumer.
+N := 2
+CLUSTER_PACKAGES := nginx:nginx-light rabbitmq-server:rabbitmq-server redis-server:redis-server
+cluster-packages:
+	@for pair in $(CLUSTER_PACKAGES); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  if ! command -v $$cmd >/dev/null 2>&1 && [ ! -x /usr/sbin/$$cmd ]; then \
+	    echo "Installing $$pkg (Debian package)..."; \
+	    (apt-get install -y $$pkg || (apt-get update && apt-get install -y $$pkg)) >/dev/null; fi; \
+	done
+
+cluster: setup cluster-packages
+	nice -n 5 $(PY) -m bot.cluster --instances $(N)
+
+cluster-stop: venv
+	$(PY) -m bot.cluster stop
+
+# 200 whole conversations at once against the cluster (started if not running), with faults.
+loadtest: setup cluster-packages
+	nice -n 5 $(PY) -m tests.loadtest --conversations $(or $(CONVERSATIONS),200) --instances $(N)
+
+# The small version for make test: 20 conversations, one Rasa instance killed mid-load.
+# Its own folder, database, ports (CLUSTER_TEST_BASE to +12) and names, so a running
+# `make cluster` is left alone (about 5.5 minutes).
+CLUSTER_TEST_BASE := 7100
+cluster-test: setup cluster-packages
+	WAYFINDER_CLUSTER_DIR=$(CURDIR)/var/cluster-test WAYFINDER_CLUSTER_BASE=$(CLUSTER_TEST_BASE) \
+	WAYFINDER_CLUSTER_DB=$${WAYFINDER_CLUSTER_DB:-wayfinder_cluster}_test \
+	WAYFINDER_CLUSTER_PREFIX=$${WAYFINDER_CLUSTER_PREFIX:-wayfinder}_test \
+	  nice -n 5 $(PY) -m tests.loadtest --conversations 20 --instances 2 --faults kill-rasa --fresh
 
 clean:
 	rm -rf models/rasa models/build models/spacy results .rasa

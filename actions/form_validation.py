@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, directory, needs_log, record
+from actions.services import channel_of, directory, record
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -23,6 +23,7 @@ from bot.journey import (
     step_to_restore,
 )
 from bot.need_areas import merge_need_areas
+from bot.needs_log import facts
 from bot.person_facts import RELATIONSHIPS
 from bot.postcode import district_from_text
 from bot.vocab import GROUPS, ROLES
@@ -54,15 +55,15 @@ class ValidateSlotMappings(ValidationAction):
         merged = merge_need_areas(tracker.get_slot("need_areas"), [str(n) for n in new])
         role = tracker.get_slot("person_role")
         district = tracker.get_slot("postcode_district")
-        await record("record_contact", needs_log().record_contact, tracker.sender_id,
-                     channel_of(tracker), role=role if role in ROLES else None,
-                     postcode_district=district_from_text(tracker.latest_message.get("text"))
-                     or known_district_in(tracker.latest_message.get("text"))
-                     or district)
+        contact = facts.contact(channel_of(tracker), role if role in ROLES else None,
+                                district_from_text(tracker.latest_message.get("text"))
+                                or known_district_in(tracker.latest_message.get("text"))
+                                or district)
+        # The needs fact goes with every message that names a need (the log ignores repeats).
+        found = record(contact, facts.needs(merged)) if new and merged else record(contact)
         if merged == (tracker.get_slot("need_areas") or []):
-            return {}
-        await record("record_needs", needs_log().record_needs, tracker.sender_id, merged)
-        return {"need_areas": merged}
+            return found
+        return {"need_areas": merged, **found}
 
     async def extract_postcode_district(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Result:
@@ -226,8 +227,7 @@ class ValidateGuideForm(FormValidationAction):
         if known is not None:
             return {"has_budget": answer}  # they already told us their step
         # No budget yet (or not sure): they are at step 1, "find out my money"; no need to ask.
-        await record("record_step", needs_log().record_step, tracker.sender_id, 1)
-        return {"has_budget": answer, "sds_step": 1}
+        return {"has_budget": answer, "sds_step": 1, **record(facts.step(1))}
 
     async def validate_sds_step(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> Result:
@@ -241,8 +241,7 @@ class ValidateGuideForm(FormValidationAction):
         if step is None:
             dispatcher.utter_message(response="utter_did_not_get_step")
             return {"sds_step": None}
-        await record("record_step", needs_log().record_step, tracker.sender_id, step)
-        return {"sds_step": step}
+        return {"sds_step": step, **record(facts.step(step))}
 
     def validate_risk_check(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> Result:

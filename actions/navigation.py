@@ -9,8 +9,9 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import needs_log, record
+from actions.services import NEEDS_RECORD
 from bot.journey import QUESTIONS, previous_question, slot_from_choice, slots_to_clear
+from bot.needs_log import facts
 
 RESTART_ANSWER = [SlotSet("recommendation_given", False)]
 
@@ -62,9 +63,8 @@ class ActionRecordHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        await record("record_outcome", needs_log().record_outcome, tracker.sender_id,
-                     "handed_to_staff")
-        return [SlotSet("prefers_person", True)]
+        return [SlotSet("prefers_person", True),
+                SlotSet(NEEDS_RECORD, [facts.outcome("handed_to_staff")])]
 
 
 class ActionRecordStop(Action):
@@ -76,8 +76,7 @@ class ActionRecordStop(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         if not tracker.get_slot("recommendation_given"):
-            await record("record_outcome", needs_log().record_outcome, tracker.sender_id,
-                         "abandoned")
+            return [SlotSet(NEEDS_RECORD, [facts.outcome("abandoned")])]
         return []
 
 

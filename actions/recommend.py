@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import directory, event_key, needs_log, record, safely
+from actions.services import NEEDS_RECORD, directory, event_key
 from bot.advice import (
     Answer,
     build_answer,
@@ -20,6 +19,7 @@ from bot.advice import (
 )
 from bot.answer_card import card_for_channel
 from bot.content import need_label
+from bot.needs_log import facts
 
 FORM_SLOTS = ("person_role", "what_matters", "need_areas", "network", "has_budget", "sds_step",
               "risk_check", "safeguarding_concern", "prefers_person", "postcode_district",
@@ -35,16 +35,13 @@ def _send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
         dispatcher.utter_message(response=response, **values)
 
 
-def _log_answer(tracker: Tracker, answer: Answer, what: str) -> None:
-    log = needs_log()
+def _log_answer(tracker: Tracker, answer: Answer, what: str) -> SlotSet:
+    """The needs-log facts of an answer, as an event (the consumer writes them)."""
     key = event_key(tracker, what)
-    if answer.tiers:
-        safely("record_recommendation", log.record_recommendation, tracker.sender_id,
-               answer.tiers, answer.service_ids, key)
-    for area, tier in answer.unmet:
-        safely("record_unmet_need", log.record_unmet_need, tracker.sender_id, area, tier,
-               "no_service", f"{key}:{area}:{tier}")
-    safely("record_outcome", log.record_outcome, tracker.sender_id, "recommendation_given")
+    found = [facts.recommendation(answer.tiers, answer.service_ids, key)] if answer.tiers else []
+    found += [facts.unmet(area, tier, "no_service", f"{key}:{area}:{tier}")
+              for area, tier in answer.unmet]
+    return SlotSet(NEEDS_RECORD, [*found, facts.outcome("recommendation_given")])
 
 
 class ActionRecommend(Action):
@@ -60,8 +57,8 @@ class ActionRecommend(Action):
             dispatcher.utter_message(json_message=card)  # the web widget's short card first
         _send(dispatcher, answer)
         dispatcher.utter_message(response="utter_after_answer")
-        await asyncio.to_thread(_log_answer, tracker, answer, "recommend")
-        return [SlotSet("support_tier", answer.tiers[0] if answer.tiers else None),
+        return [_log_answer(tracker, answer, "recommend"),
+                SlotSet("support_tier", answer.tiers[0] if answer.tiers else None),
                 SlotSet("recommended_tiers", answer.tiers),
                 SlotSet("shown_services", answer.service_ids),
                 SlotSet("recommendation_given", True)]
@@ -92,10 +89,9 @@ class ActionMoreOptions(Action):
             name, values = service_message(service)
             dispatcher.utter_message(response=name, **values)
         ids = [service.id for service in found]
-        await record("record_recommendation", needs_log().record_recommendation, tracker.sender_id,
-                     [found[0].tier], ids, event_key(tracker, "more"))
         dispatcher.utter_message(response="utter_after_answer")
-        return [SlotSet("shown_services", shown + ids)]
+        return [SlotSet("shown_services", shown + ids), SlotSet(NEEDS_RECORD, [
+            facts.recommendation([found[0].tier], ids, event_key(tracker, "more"))])]
 
 
 class ActionDifferentHelp(Action):
@@ -114,8 +110,8 @@ class ActionDifferentHelp(Action):
             return []
         _send(dispatcher, answer)
         dispatcher.utter_message(response="utter_after_answer")
-        await asyncio.to_thread(_log_answer, tracker, answer, "different")
-        return [SlotSet("recommended_tiers", skip + answer.tiers),
+        return [_log_answer(tracker, answer, "different"),
+                SlotSet("recommended_tiers", skip + answer.tiers),
                 SlotSet("shown_services", list(tracker.get_slot("shown_services") or [])
                         + answer.service_ids)]
 
@@ -131,9 +127,8 @@ class ActionNoneFit(Action):
         situation = situation_from_slots(_slots(tracker))
         tier = (tracker.get_slot("recommended_tiers") or [None])[0]
         key = event_key(tracker, "none_fit")
-        for area in situation.need_areas:
-            await record("record_unmet_need", needs_log().record_unmet_need, tracker.sender_id,
-                         area, tier, "none_fit", f"{key}:{area}")
+        found = [facts.unmet(area, tier, "none_fit", f"{key}:{area}")
+                 for area in situation.need_areas]
         dispatcher.utter_message(response="utter_none_fit_noted",
                                  need_label=", ".join(need_label(a) for a in situation.need_areas))
-        return []
+        return [SlotSet(NEEDS_RECORD, found)] if found else []

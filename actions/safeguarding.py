@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, event_key, needs_log, record
+from actions.services import NEEDS_RECORD, channel_of, event_key
+from bot.needs_log import facts
 
 
 class ActionRecordSafeguarding(Action):
@@ -20,9 +22,7 @@ class ActionRecordSafeguarding(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         kinds = [str(kind) for kind in (tracker.get_slot("risk_kinds") or ["unspecified_risk"])]
-        log = needs_log()
-        await record("record_contact", log.record_contact, tracker.sender_id, channel_of(tracker))
-        await record("record_safeguarding", log.record_safeguarding, tracker.sender_id, kinds,
-                     event_key(tracker, "safeguarding"))
-        await record("record_outcome", log.record_outcome, tracker.sender_id, "safeguarding")
-        return []
+        # Facts for the needs log (the consumer records them and flags the contact for staff).
+        return [SlotSet(NEEDS_RECORD, [facts.contact(channel_of(tracker)),
+                                       facts.safeguarding(kinds, event_key(tracker,
+                                                                           "safeguarding"))])]

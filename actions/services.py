@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from bot.directory import Directory
 from bot.directory import default as default_directory
-from bot.needs_log import NeedsLog
+from bot.needs_log.facts import SLOT as NEEDS_RECORD
 
-log = logging.getLogger(__name__)
 CHANNEL_NAMES = {"twilio": "sms", "socketio": "web", "rest": "web", "chat": "web", "staff": "staff"}
-
-
-@lru_cache(maxsize=1)
-def needs_log() -> NeedsLog:
-    return NeedsLog()
 
 
 def directory() -> Directory:
@@ -40,15 +31,7 @@ def event_key(tracker: Tracker, what: str) -> str:
     return f"{what}:{latest.get('message_id') or stamp or len(tracker.events)}"
 
 
-def safely(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Runs a logging call; a database problem must never stop the person getting an answer."""
-    try:
-        return call(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - logged without personal data, conversation goes on
-        log.error("needs log: %s failed (%s)", what, exc.__class__.__name__)
-        return None
-
-
-async def record(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
-    """safely(), in a worker thread: the action server's event loop never waits for the database."""
-    return await asyncio.to_thread(safely, what, call, *args, **kwargs)
+def record(*facts: dict[str, Any]) -> dict[str, Any]:
+    """Needs-log facts as a slot value: Rasa carries them (tracker and event broker) to the
+    needs-log consumer, so no action writes to the database while a person waits."""
+    return {NEEDS_RECORD: list(facts)}

@@ -145,8 +145,9 @@ def wait_ready(port: int, process: subprocess.Popen, seconds: float = 900) -> No
 
 
 def start_wayfinder(port: int) -> subprocess.Popen:
-    env = {**os.environ, **QUIET, "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/bench.db",
-           "RASA_TOKEN": "bench"}
+    folder = tempfile.mkdtemp()
+    env = {**os.environ, **QUIET, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+           "WAYFINDER_BROKER_URL": f"sqlite:///{folder}/events.db", "RASA_TOKEN": "bench"}
     # Starting takes over 4 minutes on this machine when it is loaded: wait up to 15.
     return subprocess.Popen([sys.executable, "-m", "bot.serve", "--rasa-port", str(port),
                              "--actions-port", str(port + 50), "--timeout", "900"],

@@ -5,6 +5,8 @@
   python -m bot erase SENDER_ID [--yes]         (a web session id or a phone number)
   python -m bot db-upgrade
   python -m bot staff add NAME                  (password from standard input if not a terminal)
+  python -m bot needs-consumer [--amqp-url URL] [--rebuild] [--once]
+                                                (builds the needs log from Rasa's event stream)
 All commands take --database-url (default: DATABASE_URL, else data/local/wayfinder.db).
 """
 
@@ -54,6 +56,17 @@ def parser() -> argparse.ArgumentParser:
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     staff_add = staff_commands.add_parser("add", help="create an account or reset its password")
     staff_add.add_argument("name")
+    consumer = commands.add_parser("needs-consumer", help="build the needs log from Rasa's events")
+    consumer.add_argument("--amqp-url", default=None,
+                          help="RabbitMQ (Rasa's Pika broker); default: WAYFINDER_AMQP_URL, else "
+                               "Rasa's SQL broker at WAYFINDER_BROKER_URL")
+    consumer.add_argument("--broker-url", default=None, help="Rasa's SQL event broker database")
+    consumer.add_argument("--rebuild", action="store_true",
+                          help="re-apply every conversation in the tracker store, then stop")
+    consumer.add_argument("--once", action="store_true", help="stop when nothing is waiting")
+    consumer.add_argument("--reconcile-seconds", type=float, default=30.0,
+                          help="how often to re-read the tracker store for events the broker "
+                               "missed (0: never)")
     return root
 
 
@@ -93,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.staff.cli import add
 
         return add(args.name, url)
+    if args.command == "needs-consumer":
+        from bot import settings
+        from bot.needs_log.consumer import main as consume
+
+        amqp = args.amqp_url or settings.text("WAYFINDER_AMQP_URL") or None
+        return consume(url, amqp, args.broker_url, args.rebuild, args.once,
+                       reconcile_seconds=args.reconcile_seconds)
     log = NeedsLog(url)
     try:
         if args.command == "purge":

@@ -1,4 +1,5 @@
-"""Starts the action server and Rasa together, prints where to chat, and stops both on Ctrl-C.
+"""Starts the action server, the needs-log consumer and Rasa, prints where to chat, and stops
+them all on Ctrl-C.
 
 python -m bot.serve [--rasa-port 5005] [--actions-port 5055] [--dead-actions]
 (--dead-actions starts no action server, so Rasa's action endpoint (--actions-port) answers
@@ -93,6 +94,10 @@ def start(args: argparse.Namespace) -> list[subprocess.Popen]:
         processes.append(actions)
         if not wait_until_ready(f"http://{local}:{args.actions_port}/health", actions, 60):
             raise RuntimeError("the action server did not start; see the messages above")
+    # The needs log is built from Rasa's event stream by its own process (bot.needs_log.consumer).
+    consumer = subprocess.Popen([sys.executable, "-m", "bot", "needs-consumer"], cwd=PROJECT_ROOT,
+                                env=env, start_new_session=True)
+    processes.append(consumer)
     command = [sys.executable, "-m", "bot.plugins.rasa_launcher", "run", "--enable-api",
                "--port", str(args.rasa_port), "--model", str(MODEL_DIR),
                "--endpoints", "endpoints.yml", "--credentials", str(credentials_file())]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -35,6 +36,16 @@ def run(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
     return dispatcher.messages, events
+
+
+def project(needs_log: Any, tracker: Tracker, events: list[dict[str, Any]]) -> None:
+    """What Rasa and the needs-log consumer do with an action's events: stamp and apply them."""
+    from bot.needs_log.projection import Projector
+
+    projector = Projector(needs_log)
+    for event in events:
+        projector.apply(tracker.sender_id, {**event, "timestamp": event.get("timestamp")
+                                            or time.time()})
 
 
 def responses(messages: list[dict[str, Any]]) -> list[str]:

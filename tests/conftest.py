@@ -12,7 +12,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 # No test may write to the project's own database (data/local/): default to a throw-away file.
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='wayfinder-')}/t.db")
+_TMP = tempfile.mkdtemp(prefix="wayfinder-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/t.db")
+os.environ.setdefault("WAYFINDER_BROKER_URL", f"sqlite:///{_TMP}/events.db")
 
 
 @pytest.fixture()

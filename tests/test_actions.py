@@ -7,14 +7,13 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-import actions.services as services
 from actions.form_validation import ValidateGuideForm, ValidateSlotMappings
 from actions.navigation import ActionChangeAnswer, ActionGoBack, ActionRecordStop
 from actions.recommend import ActionMoreOptions, ActionNoneFit, ActionRecommend
 from actions.safeguarding import ActionRecordSafeguarding
 from bot.needs_log import NeedsLog
 from bot.privacy import pseudonym
-from tests.action_fixtures import DOMAIN, make_tracker, responses, run
+from tests.action_fixtures import DOMAIN, make_tracker, project, responses, run
 
 CARER = {"person_role": "carer", "what_matters": "mum can't wash and I'm exhausted",
          "need_areas": ["personal_hygiene", "carer_support"], "network": "some",
@@ -24,11 +23,9 @@ CARER = {"person_role": "carer", "what_matters": "mum can't wash and I'm exhaust
 @pytest.fixture()
 def log(sqlite_url, monkeypatch) -> NeedsLog:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    services.needs_log.cache_clear()
-    needs = services.needs_log()
+    needs = NeedsLog(sqlite_url)
     yield needs
     needs.dispose()
-    services.needs_log.cache_clear()
 
 
 def rows(log: NeedsLog, sql: str) -> list[tuple]:
@@ -56,8 +53,8 @@ def test_recommendation_shows_step_tiers_places_and_summary(log):
 
 def test_recommendation_is_logged_once_even_when_replayed(log):
     tracker = make_tracker(CARER)
-    run(ActionRecommend(), tracker)
-    run(ActionRecommend(), tracker)
+    project(log, tracker, run(ActionRecommend(), tracker)[1])
+    project(log, tracker, run(ActionRecommend(), tracker)[1])
     who = pseudonym("web-test-person")
     tiers = rows(log, f"select tier from wf_recommended_tier where contact_id = '{who}'")
     assert len(tiers) == len(set(tiers)) >= 1
@@ -90,7 +87,8 @@ def test_more_options_never_repeats_a_place(log):
 
 def test_none_fit_is_recorded_as_unmet_need(log):
     tracker = make_tracker(CARER | {"recommended_tiers": ["peer"]}, intent="none_fit")
-    messages, _ = run(ActionNoneFit(), tracker)
+    messages, events = run(ActionNoneFit(), tracker)
+    project(log, tracker, events)
     assert responses(messages) == ["utter_none_fit_noted"]
     stored = rows(log, "select need_area, reason from wf_unmet_need order by need_area")
     assert stored == [("carer_support", "none_fit"), ("personal_hygiene", "none_fit")]
@@ -102,6 +100,7 @@ def test_need_areas_said_at_any_time_are_added_not_replaced(log):
     _, events = run(ValidateSlotMappings(), tracker)
     assert {"event": "slot", "name": "need_areas", "value": ["nutrition", "home_safety"],
             "timestamp": None} in events
+    project(log, tracker, events)
     stored = rows(log, "select need_area from wf_need order by need_area")
     assert stored == [("home_safety",), ("nutrition",)]
 
@@ -112,10 +111,14 @@ def test_no_budget_means_step_one_without_asking(log):
     def answer(value: str) -> dict:
         return asyncio.run(form.validate_has_budget(value, None, tracker, DOMAIN))
 
-    assert answer("no") == {"has_budget": "no", "sds_step": 1}
+    assert answer("no") == {"has_budget": "no", "sds_step": 1,
+                            "needs_record": [{"fact": "step", "step": 1}]}
     assert answer("yes") == {"has_budget": "yes"}
     assert answer("wibble") == {"has_budget": None}
-    # The step was written to the needs log (in a worker thread, off the event loop).
+    # The step reaches the needs log as a fact the consumer applies (never written here).
+    assert rows(log, "select furthest_step from wf_contact") == []
+    events = [{"event": "slot", "name": "needs_record", "value": answer("no")["needs_record"]}]
+    project(log, tracker, events)
     assert rows(log, "select furthest_step from wf_contact") == [(1,)]
 
 
@@ -153,14 +156,16 @@ def test_change_answer_clears_only_the_chosen_answer(log):
 
 
 def test_stopping_before_an_answer_counts_as_abandoned(log):
-    run(ActionRecordStop(), make_tracker({"recommendation_given": False}, intent="stop"))
+    tracker = make_tracker({"recommendation_given": False}, intent="stop")
+    project(log, tracker, run(ActionRecordStop(), tracker)[1])
     assert rows(log, "select outcome from wf_outcome") == [("abandoned",)]
 
 
 def test_safeguarding_is_recorded_without_any_words(log):
     tracker = make_tracker({"risk_kinds": ["domestic_abuse"]}, text="he hits me",
                            intent="disclose_harm")
-    messages, _ = run(ActionRecordSafeguarding(), tracker)
+    messages, events = run(ActionRecordSafeguarding(), tracker)
+    project(log, tracker, events)
     assert messages == []
     assert rows(log, "select kind from wf_safeguarding") == [("domestic_abuse",)]
     dump = "\n".join(str(r) for table in ("wf_contact", "wf_safeguarding", "wf_outcome")
@@ -168,14 +173,24 @@ def test_safeguarding_is_recorded_without_any_words(log):
     assert "hits" not in dump and "web-test-person" not in dump
 
 
-def test_a_broken_database_never_stops_the_answer(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
-    services.needs_log.cache_clear()
-    try:
-        messages, _ = run(ActionRecommend(), make_tracker(CARER))
-    finally:
-        services.needs_log.cache_clear()
+def test_no_action_touches_the_database_while_a_person_waits(monkeypatch):
+    """The needs log is written by the consumer from Rasa's events, never in the message path."""
+    def no_database(*_args, **_kwargs):
+        raise AssertionError("an action used the database")
+
+    monkeypatch.setattr(NeedsLog, "uow", no_database)
+    monkeypatch.setattr(NeedsLog, "engine", property(no_database))
+    messages, events = run(ActionRecommend(), make_tracker(CARER))
     assert responses(messages)[-1] == "utter_after_answer"
+    recorded = [e for e in events if e["event"] == "slot" and e["name"] == "needs_record"]
+    assert {"fact": "outcome", "outcome": "recommendation_given"} in recorded[0]["value"]
+    tracker = make_tracker({"risk_kinds": ["neglect"]}, text="no one feeds me",
+                           intent="disclose_harm")
+    _, events = run(ActionRecordSafeguarding(), tracker)
+    facts = next(e["value"] for e in events if e.get("name") == "needs_record")
+    assert any(f["fact"] == "safeguarding" and f["kinds"] == ["neglect"] for f in facts)
+    for action in (ActionNoneFit(), ActionRecordStop(), ValidateSlotMappings()):
+        run(action, make_tracker(CARER | {"recommendation_given": False}))
 
 
 def test_a_postcode_is_kept_only_as_its_district(log):
@@ -183,6 +198,7 @@ def test_a_postcode_is_kept_only_as_its_district(log):
     _, events = run(ValidateSlotMappings(), tracker)
     assert {"event": "slot", "name": "postcode_district", "value": "NM3",
             "timestamp": None} in events
+    project(log, tracker, events)
     assert rows(log, "select postcode_district from wf_contact") == [("NM3",)]
     dump = " ".join(str(r) for r in rows(log, "select * from wf_contact"))
     assert "4AB" not in dump

@@ -17,7 +17,9 @@ WF_TABLES = {"wf_contact", "wf_need", "wf_recommended_tier", "wf_signposted_serv
              "wf_unmet_need", "wf_outcome", "wf_safeguarding", "wf_inbound_message",
              "wf_sms_opt_out",
              # staff console (migration 0002)
-             "wf_staff_account", "wf_staff_session", "wf_attention_handled"}
+             "wf_staff_account", "wf_staff_session", "wf_attention_handled",
+             # the consumer's applied events and erasures (migration 0003)
+             "wf_projected_event", "wf_erasure"}
 
 
 def _tables(url: str) -> set[str]:
@@ -35,7 +37,7 @@ def test_upgrade_from_empty_creates_every_table_at_head(fresh_db_url):
     assert _tables(fresh_db_url) == WF_TABLES | {"alembic_version"}
     engine = make_engine(fresh_db_url)
     try:
-        assert current_revision(engine) == head_revision() == "0002_staff_console"
+        assert current_revision(engine) == head_revision() == "0003_projected_event"
     finally:
         engine.dispose()
     upgrade(fresh_db_url)  # running again changes nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import event
@@ -12,6 +13,7 @@ from bot import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "local" / "wayfinder.db"
+DEFAULT_BROKER_PATH = PROJECT_ROOT / "data" / "local" / "events.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -27,6 +29,20 @@ def secure_sqlite_file(path: Path) -> None:
     path.parent.chmod(0o700)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
+
+
+def default_broker_url() -> str:
+    """WAYFINDER_BROKER_URL (Rasa's SQL event broker) if set, else data/local/events.db, or with
+    DATABASE_URL set, data/local/events-<its hash>.db (two databases never share a broker). Its
+    own file: Rasa's broker and tracker store both name their table `events`."""
+    url = settings.text("WAYFINDER_BROKER_URL")
+    if url:
+        return url
+    database = settings.database_url()
+    if not database:
+        return f"sqlite:///{DEFAULT_BROKER_PATH}"
+    tag = hashlib.sha256(database.encode("utf-8")).hexdigest()[:12]
+    return f"sqlite:///{DEFAULT_BROKER_PATH.with_name(f'events-{tag}.db')}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -17,7 +17,7 @@ from bot.needs_log import schema as t
 from bot.needs_log import validate as v
 from bot.needs_log.db import default_database_url, make_engine
 from bot.needs_log.migrate import upgrade_engine
-from bot.needs_log.tracker import erase_tracker, purge_tracker
+from bot.needs_log.tracker import erase_broker_events, erase_tracker, purge_tracker
 from bot.needs_log.unit_of_work import UnitOfWork
 
 RETENTION_ENV = "WAYFINDER_RETENTION_DAYS"
@@ -237,7 +237,9 @@ class NeedsLog:
             deleted = uow.repo.erase_contacts(contact_ids)
             deleted += uow.repo.erase_opt_outs(tracker_ids)  # keyed by pseudonym(phone)
             deleted += erase_tracker(uow.connection, tracker_ids)
+            uow.repo.record_erasure(contact_ids, v.utc_naive(None))
             uow.commit()
+        deleted += erase_broker_events(tracker_ids)
         log.info("erased %d rows for one sender on request", deleted)
         return deleted
 

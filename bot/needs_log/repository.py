@@ -111,6 +111,24 @@ class NeedsRepository:
         return self.insert_ignore(t.inbound_message, [{
             "channel": channel, "message_hash": message_hash, "received_at": at}]) == 1
 
+    # -- projection of Rasa's events ------------------------------------------------------------
+    def claim_event(self, event_hash: str, at: datetime) -> bool:
+        """True the first time this event is applied; False if it already was."""
+        return self.insert_ignore(t.projected_event, [{
+            "event_hash": event_hash, "applied_at": at}]) == 1
+
+    def record_erasure(self, contact_ids: Sequence[str], at: datetime) -> None:
+        for contact_id in contact_ids:
+            self.insert_ignore(t.erasure, [{"contact_id": contact_id, "erased_at": at}])
+            self.connection.execute(update(t.erasure).where(t.erasure.c.contact_id == contact_id)
+                                    .values(erased_at=at))
+
+    def erased_since(self, contact_id: str, at: datetime) -> bool:
+        """True if this contact was erased at or after `at` (an event that old is dropped)."""
+        erased = self.connection.execute(select(t.erasure.c.erased_at).where(
+            t.erasure.c.contact_id == contact_id)).scalar()
+        return erased is not None and erased >= at
+
     def set_opt_out(self, phone_pseudonym: str, opted_out: bool, at: datetime) -> None:
         self.insert_ignore(t.sms_opt_out, [{"phone_pseudonym": phone_pseudonym,
                                             "opted_out": opted_out, "updated_at": at}])
@@ -149,6 +167,10 @@ class NeedsRepository:
             delete(t.contact).where(t.contact.c.last_seen < cutoff)).rowcount
         counts[t.inbound_message.name] = self.connection.execute(delete(t.inbound_message).where(
             t.inbound_message.c.received_at < cutoff)).rowcount
+        counts[t.erasure.name] = self.connection.execute(delete(t.erasure).where(
+            t.erasure.c.erased_at < cutoff)).rowcount
+        counts[t.projected_event.name] = self.connection.execute(delete(t.projected_event).where(
+            t.projected_event.c.applied_at < cutoff)).rowcount
         return counts
 
     def count(self, table: Table, **where: object) -> int:

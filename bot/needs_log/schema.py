@@ -101,6 +101,18 @@ inbound_message = Table(
     Column("received_at", DateTime, nullable=False, index=True),
 )
 
+projected_event = Table(  # Rasa events already applied by the consumer (keyed hash of identity)
+    "wf_projected_event", metadata,
+    Column("event_hash", String(64), primary_key=True),
+    Column("applied_at", DateTime, nullable=False, index=True),
+)
+
+erasure = Table(  # people erased on request: later-arriving events about them are dropped
+    "wf_erasure", metadata,
+    Column("contact_id", String(PSEUDONYM), primary_key=True),
+    Column("erased_at", DateTime, nullable=False, index=True),
+)
+
 sms_opt_out = Table(
     "wf_sms_opt_out", metadata,
     Column("phone_pseudonym", String(PSEUDONYM), primary_key=True),

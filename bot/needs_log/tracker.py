@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import MetaData, Table, delete, inspect
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 TRACKER_TABLE = "events"  # rasa.core.tracker_store.SQLTrackerStore.SQLEvent.__tablename__
 log = logging.getLogger(__name__)
@@ -41,3 +42,26 @@ def purge_tracker(connection: Connection, cutoff: datetime) -> int:
     if cutoff.tzinfo is None:
         cutoff = cutoff.replace(tzinfo=timezone.utc)
     return connection.execute(delete(table).where(table.c.timestamp < cutoff.timestamp())).rowcount
+
+
+def erase_broker_events(sender_ids: Sequence[str], url: str | None = None) -> int:
+    """Deletes events of these conversations still waiting in Rasa's SQL event broker (the
+    single-machine default; RabbitMQ's are dropped by the consumer, see wf_erasure)."""
+    from bot.needs_log.db import default_broker_url, make_engine
+
+    url = url or default_broker_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return 0  # no broker file: nothing waiting
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table(TRACKER_TABLE) or not sender_ids:
+                return 0
+            table = Table(TRACKER_TABLE, MetaData(), autoload_with=connection)
+            if "sender_id" not in table.c or "data" not in table.c:
+                return 0
+            return connection.execute(delete(table).where(
+                table.c.sender_id.in_(list(sender_ids)))).rowcount
+    finally:
+        engine.dispose()

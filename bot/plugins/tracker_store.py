@@ -8,7 +8,9 @@ On top of Rasa's SQLTrackerStore:
 - the running service purges old data itself, at most every WAYFINDER_PURGE_EVERY_HOURS
   (conversations after WAYFINDER_TRACKER_RETENTION_DAYS, 30 by default; the needs log after
   WAYFINDER_RETENTION_DAYS), in a worker thread so the event loop never waits for it;
-- reads and writes run in worker threads too (Rasa's own do blocking work inside async def).
+- reads and writes run in worker threads too (Rasa's own do blocking work inside async def);
+- the event broker gets exactly the redacted events stored, once, after the commit (Rasa's
+  save reads the whole conversation again to find them); our SQL broker in the same thread.
 """
 
 from __future__ import annotations
@@ -96,15 +98,25 @@ class WayfinderTrackerStore(SQLTrackerStore):
         return None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save, with each event redacted, written from a worker thread."""
-        await self.stream_events(tracker)
-        await asyncio.to_thread(self._write, tracker)
+        """Rasa's save, with each event redacted, written from a worker thread; the event broker
+        gets exactly the (redacted) events stored, after they are stored.
+
+        Rasa's own save first loads the whole stored tracker again to work out which events are
+        new for the broker (a second read per turn). Our SQL broker writes a turn's events in
+        one transaction in the same worker thread; another broker (Pika) is handed them here."""
+        stored = await asyncio.to_thread(self._write, tracker)
+        if stored and self.event_broker is not None and not hasattr(self.event_broker,
+                                                                    "publish_many"):
+            for body in stored:
+                self.event_broker.publish(body)
         self._schedule_purge()
 
-    def _write(self, tracker: DialogueStateTracker) -> None:
+    def _write(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+        stored = []
         with self.session_scope() as session:
             for item in self._additional_events(session, tracker):
                 data = redact_event(item.as_dict())
+                stored.append({"sender_id": tracker.sender_id, **data})
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id, type_name=item.type_name,
                     timestamp=data.get("timestamp"),
@@ -112,6 +124,13 @@ class WayfinderTrackerStore(SQLTrackerStore):
                         INTENT_NAME_KEY),
                     action_name=data.get("name"), data=json.dumps(data)))
             session.commit()
+        publish_many = getattr(self.event_broker, "publish_many", None)
+        if stored and publish_many is not None:
+            try:
+                publish_many(stored)  # one transaction per turn (bot/plugins/event_broker.py)
+            except Exception as error:  # noqa: BLE001 - the consumer reconciles from the store
+                logger.error("tracker_store.publish_failed %s", type(error).__name__)
+        return stored
 
     def _schedule_purge(self) -> None:
         now = time.monotonic()

@@ -39,6 +39,14 @@ def fresh_database() -> str:
     return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{E2E_DB}"
 
 
+def fresh_broker_file() -> Path:
+    """Rasa's SQL event broker for this run (the consumer drains it into the needs log)."""
+    path = PROJECT_ROOT / "results" / f"{E2E_DB}-events.db"
+    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    return path
+
+
 def serve(env: dict[str, str], rasa_port: int, actions_port: int, dead_actions: bool,
           ready: Path) -> subprocess.Popen:
     ready.unlink(missing_ok=True)
@@ -85,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, **TWILIO_TEST_ENV, "DATABASE_URL": fresh_database(),
            "RASA_TOKEN": "e2e-token", "WAYFINDER_SECRET": os.environ.get(
                "WAYFINDER_SECRET", "e2e-secret-not-for-production"), "TWILIO_PUBLIC_BASE_URL": url,
+           "WAYFINDER_BROKER_URL": f"sqlite:///{fresh_broker_file()}",
            "WAYFINDER_TEST_RASA_URL": url, "WAYFINDER_TEST_RASA_TOKEN": "e2e-token",
            "WAYFINDER_TEST_ACTION_URL": f"http://127.0.0.1:{args.actions_port}",
            "WAYFINDER_E2E_STATE": str(PROJECT_ROOT / "results" / "e2e-state.json")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -151,8 +152,16 @@ def test_needs_log_holds_what_people_needed_but_nobody_identifiable():
     answer_all(chat, "/i_am_carer",
                "my nan Doris Smith at NM2 5XY can't cook, ring me on 07700 900123")
     engine = create_engine(os.environ["DATABASE_URL"], future=True)
+    who = pseudonym(chat.sender)
+    deadline = time.monotonic() + 20  # the needs-log consumer writes shortly after the turn
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            done = connection.execute(text("select count(*) from wf_outcome where contact_id = :c"),
+                                      {"c": who}).scalar()
+        if done:
+            break
+        time.sleep(0.5)
     with engine.connect() as connection:
-        who = pseudonym(chat.sender)
         needs = {row[0] for row in connection.execute(
             text("select need_area from wf_need where contact_id = :c"), {"c": who})}
         outcome = [row[0] for row in connection.execute(

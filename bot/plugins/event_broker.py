@@ -1,0 +1,68 @@
+"""Rasa's SQL event broker, pointed at WAYFINDER_BROKER_URL (default data/local/events.db).
+
+The single-machine default: every event Rasa stores is also written here, and the needs-log
+consumer (python -m bot needs-consumer) turns it into the needs log. A cluster uses Rasa's Pika
+broker to RabbitMQ instead (cluster/endpoints.yml).
+"""
+
+from __future__ import annotations
+
+import json
+from asyncio import AbstractEventLoop
+from typing import Any
+
+import sqlalchemy
+import sqlalchemy.orm
+import sqlalchemy.pool
+from rasa.core.brokers.sql import SQLEventBroker
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import event
+
+from bot.needs_log.db import default_broker_url
+from bot.plugins.tracker_store import sql_store_arguments
+
+
+def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()
+
+
+class WayfinderEventBroker(SQLEventBroker):
+    """SQLEventBroker with its database taken from the environment."""
+
+    def __init__(self, url: str | None = None, **_: Any) -> None:
+        arguments = sql_store_arguments(url or default_broker_url())
+        arguments.pop("query", None)
+        super().__init__(**arguments)
+        if self.engine.dialect.name == "sqlite":  # connections kept, not one per event
+            self.engine.dispose()
+            # Written from the tracker store's worker threads: a small pool shared by them
+            # (SQLite's file default is a new connection per use).
+            self.engine = sqlalchemy.create_engine(
+                self.engine.url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2,
+                max_overflow=6, connect_args={"check_same_thread": False})
+            self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
+            # No fsync per commit: after a power cut the last events may be missing here, and
+            # the consumer finds them in the tracker store instead.
+            event.listen(self.engine, "connect", _no_sync)
+            with self.engine.connect() as connection:  # readers (the consumer) never block Rasa
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+    def publish_many(self, events: list[dict[str, Any]]) -> None:
+        """One transaction for a turn's events, called by the tracker store in its worker thread
+        (Rasa's publish commits each event alone on the event loop: the profile of one journey
+        spent 43% of Rasa's time there)."""
+        if not events:
+            return
+        with self.session_scope() as session:
+            session.add_all([self.SQLBrokerEvent(sender_id=e.get("sender_id"),
+                                                 data=json.dumps(e)) for e in events])
+            session.commit()
+
+    @classmethod
+    async def from_endpoint_config(cls, broker_config: EndpointConfig,
+                                   event_loop: AbstractEventLoop | None = None
+                                   ) -> WayfinderEventBroker:
+        return cls(**broker_config.kwargs)

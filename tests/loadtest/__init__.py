@@ -1,0 +1,1 @@
+"""make loadtest / make cluster-test: whole conversations at once against `make cluster`."""
