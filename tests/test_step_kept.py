@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-import actions.services as services
 from actions.form_validation import ValidateSlotMappings
 from bot.journey import step_to_restore
 from tests.action_fixtures import DOMAIN, run
@@ -67,10 +66,9 @@ def test_no_message_yet_restores_nothing():
 
 @pytest.fixture()
 def quiet_log(sqlite_url, monkeypatch):
+    """Actions write nothing (the needs log is projected from events); a database is set anyway
+    so a regression that wrote from an action would fail on a real file, not the default."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    services.needs_log.cache_clear()
-    yield services.needs_log()
-    services.needs_log().dispose()
 
 
 def _tracker(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker:
