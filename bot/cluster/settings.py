@@ -31,6 +31,9 @@ class ClusterSettings:
     redis_db: int = field(default_factory=lambda: int(_env("WAYFINDER_REDIS_DB", "1")))
     lock_store: str = field(default_factory=lambda: _env(
         "WAYFINDER_LOCK_STORE", "bot.plugins.lock_store.AtomicRedisLockStore"))
+    # Rasa's own setting (default 60 s): how long a dead instance's ticket blocks its
+    # conversation. Living processes renew their tickets (bot/plugins/lock_store.py).
+    lock_lifetime: int = field(default_factory=lambda: int(_env("TICKET_LOCK_LIFETIME", "20")))
     prefix: str = field(default_factory=lambda: _env("WAYFINDER_CLUSTER_PREFIX", "wayfinder"))
     run_dir: Path = field(default_factory=lambda: Path(_env(
         "WAYFINDER_CLUSTER_DIR", str(PROJECT_ROOT / "var" / "cluster"))))
@@ -85,6 +88,7 @@ class ClusterSettings:
             "WAYFINDER_REDIS_HOST": self.redis_host, "WAYFINDER_REDIS_PORT": str(self.redis_port),
             "WAYFINDER_REDIS_DB": str(self.redis_db),
             "WAYFINDER_LOCK_PREFIX": "".join(c for c in self.prefix if c.isalnum()),  # Rasa: alnum
+            "TICKET_LOCK_LIFETIME": str(self.lock_lifetime),
             "WAYFINDER_RABBITMQ_HOST": "127.0.0.1",
             "WAYFINDER_RABBITMQ_PORT": str(self.rabbitmq_port),
             "WAYFINDER_RABBITMQ_USER": "guest", "WAYFINDER_RABBITMQ_PASSWORD": "guest",

@@ -10,20 +10,29 @@ ConcurrentRedisLockStore fixes it differently; here each step runs under a short
 
 Rasa's tickets also expire LOCK_LIFETIME (60 s) after they are issued, waiting or not: a message
 that waited a minute behind an instance killed mid-turn lost its place and ran at the same time
-as the one queued with it (the cluster test lost a turn that way). Here a living waiter renews
-its own ticket while it waits and when it starts, so only a dead instance's ticket runs out.
+as the one queued with it (the cluster test lost a turn that way). Here a living process renews
+every ticket it holds or waits with, from a thread of its own (a busy event loop cannot delay
+it), so only a dead instance's tickets run out, and the lifetime can be short
+(TICKET_LOCK_LIFETIME, Rasa's setting; bot/cluster/settings.py): the turns queued behind an
+instance killed mid-turn wait about one lifetime.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
 from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 
+logger = logging.getLogger(__name__)
+
 MUTEX_TIMEOUT_S = 5  # the steps take milliseconds; a crashed holder frees it after this
+RENEWALS_PER_LIFETIME = 4  # a ticket is renewed this often within one lifetime
+MAX_KEPT_S = 600  # a process alive but stuck this long stops renewing (its tickets run out)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -39,6 +48,9 @@ class AtomicRedisLockStore(RedisLockStore):
             if name in kwargs:
                 kwargs[name] = int(kwargs[name])
         super().__init__(**kwargs)
+        self._live: dict[tuple[str, int], float] = {}  # (conversation, ticket) -> issued at
+        self._live_guard = threading.Lock()
+        self._keeper: threading.Thread | None = None
 
     def _mutex(self, conversation_id: str) -> Any:
         return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}",
@@ -47,13 +59,22 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._mutex(conversation_id):
-            return super().issue_ticket(conversation_id, lock_lifetime)
+            ticket = super().issue_ticket(conversation_id, lock_lifetime)
+        with self._live_guard:
+            self._live[(conversation_id, ticket)] = time.monotonic()
+            if self._keeper is None:
+                self._keeper = threading.Thread(target=self._keep_alive, daemon=True,
+                                                 name="lock-ticket-keeper")
+                self._keeper.start()
+        return ticket
 
     def update_lock(self, conversation_id: str) -> None:
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        with self._live_guard:
+            self._live.pop((conversation_id, ticket_number), None)
         with self._mutex(conversation_id):
             LockStore.finish_serving(self, conversation_id, ticket_number)
             if not self.is_someone_waiting(conversation_id):
@@ -70,6 +91,19 @@ class AtomicRedisLockStore(RedisLockStore):
                     held.expires = time.time() + LOCK_LIFETIME
                     self.save_lock(lock)
                     return
+
+    def _keep_alive(self) -> None:
+        """Renews this process's tickets, waiting or served, until they are cleaned up."""
+        while True:
+            time.sleep(max(LOCK_LIFETIME / RENEWALS_PER_LIFETIME, 0.05))
+            now = time.monotonic()
+            with self._live_guard:
+                live = [key for key, since in self._live.items() if now - since < MAX_KEPT_S]
+            for conversation_id, ticket in live:
+                try:
+                    self.renew(conversation_id, ticket)
+                except Exception as exc:  # noqa: BLE001 - Redis away: the next round retries
+                    logger.warning("Could not renew a lock ticket: %s", exc.__class__.__name__)
 
     async def _acquire_lock(self, conversation_id: str, ticket: int,
                             wait_time_in_seconds: float) -> TicketLock:
