@@ -30,7 +30,8 @@ VENV_BIN = Path(sys.executable).parent
 BARE_DIR = PROJECT_ROOT / "models" / "bare-rasa-init"
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
          "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
-DONE_WORD = "Your summary to keep"
+# The summary that ends a journey, in the person's and in the staff voice (domain.yml).
+DONE_WORDS = ("Your summary to keep", "Summary for your notes")
 SCRIPTS = [
     ["/i_am_self", "I can't get out since my fall and I'm lonely",
      '/inform_network{"network":"none"}', "no", "no"],
@@ -79,9 +80,9 @@ def say(port: int, sender: str, message: str) -> tuple[float, list]:
 class Driver:
     """One bot's conversations, a turn at a time, so two bots' turns can be interleaved."""
 
-    def __init__(self, port: int, scripts: list[list[str]], done_word: str | None,
+    def __init__(self, port: int, scripts: list[list[str]], done_words: tuple[str, ...] | None,
                  prefix: str, limit: int | None = None) -> None:
-        self.port, self.scripts, self.done_word, self.prefix = port, scripts, done_word, prefix
+        self.port, self.scripts, self.done_words, self.prefix = port, scripts, done_words, prefix
         self.limit = limit
         self.latencies: list[float] = []
         self.turns_to_answer: list[int] = []
@@ -104,7 +105,8 @@ class Driver:
         sender = f"{self.prefix}-{self.port}-{self.conversations}"
         elapsed, replies = say(self.port, sender, message)
         self.latencies.append(elapsed)
-        if self.done_word and any(self.done_word in (r.get("text") or "") for r in replies):
+        if self.done_words and any(word in (r.get("text") or "") for r in replies
+                                   for word in self.done_words):
             self.turns_to_answer.append(self._turn)
             self._left = []
 
@@ -189,9 +191,9 @@ def run(conversations: int, port_base: int, skip_bare: bool) -> dict:
         if not skip_bare:
             wait_ready(port_base + 1, servers[1])
         # Warm-up, not counted: every script once on both bots (first-call caches, JIT paths).
-        interleave(Driver(port_base, SCRIPTS, DONE_WORD, "warm", limit=len(SCRIPTS)),
+        interleave(Driver(port_base, SCRIPTS, DONE_WORDS, "warm", limit=len(SCRIPTS)),
                    None if skip_bare else Driver(port_base + 1, [BARE_SCRIPT], None, "warm"))
-        ours = Driver(port_base, SCRIPTS, DONE_WORD, "bench", limit=conversations)
+        ours = Driver(port_base, SCRIPTS, DONE_WORDS, "bench", limit=conversations)
         bare = None if skip_bare else Driver(port_base + 1, [BARE_SCRIPT], None, "bare")
         load_before = os.getloadavg()
         interleave(ours, bare)
