@@ -37,11 +37,12 @@ HELDOUT = Path(__file__).resolve().parent / "safeguarding" / "heldout"
 # The issue's targets (issue 9, "An evaluation that can fail"): printed as met or NOT MET.
 TARGET_URGENT_OR_CHECK, TARGET_URGENT = 0.99, 0.95
 TARGET_NEAR_URGENT, TARGET_NEAR_CHECK = 0.03, 0.15
-# What make test enforces: no regression below the figures reached on 2026-12-01 (urgent-or-check
-# 0.984, urgent 0.881, near-miss 999s 0.060, checks 0.124). Raise these as the detector improves;
-# issue 9 stays open until the targets above are met. Never lower them.
-MIN_URGENT_OR_CHECK, MIN_URGENT = 0.98, 0.86
-MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.065, 0.15
+# What make test enforces: no regression below the figures reached on 2026-12-01 after training on
+# three outside writers (urgent-or-check 0.992, urgent 0.947, near-miss 999s 0.048, checks 0.099).
+# Raise these as the detector improves; issue 9 stays open until the targets above are met.
+# Never lower them.
+MIN_URGENT_OR_CHECK, MIN_URGENT = 0.988, 0.94
+MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.055, 0.115
 CHECKS = ("utter_safeguarding_check", "utter_safeguarding_check_suicidal")
 
 
