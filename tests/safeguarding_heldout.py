@@ -30,6 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.twilio_sms import TwilioSMSOutput
 from bot.sms.buttons import match_reply, options_from_buttons
+from tests import safeguarding_conversation as conversation
 from tests.safeguarding.corpus import load
 from tests.safeguarding_exhaustive import QUESTIONS, URGENT, mid_form_events
 
@@ -193,12 +194,13 @@ async def run(model: str, project: bool) -> int:
     agent.processor.tracker_store = store
     evaluation = Evaluation(agent)
     disc, near = heldout_sets(project)
+    turns = [] if project else conversation.items()
     parses: dict[str, dict[str, Any]] = {}
-    for item in [*disc, *near]:
+    for item in [*disc, *near, *turns]:
         if item["text"] not in parses:
             parses[item["text"]] = await agent.parse_message(item["text"])
     outcomes = {text: outcome_of(parse) for text, parse in parses.items()}
-    failures = report(disc, near, outcomes)
+    failures = report(disc, near, outcomes) + conversation.report(turns, outcomes)
     mid_misses = [(q, i["text"]) for i in disc for q in QUESTIONS
                   if not evaluation.mid_form_ok(i["text"], parses[i["text"]], q)]
     total = len(disc) * len(QUESTIONS)
