@@ -16,8 +16,9 @@ FILE = Path(__file__).resolve().parent / "safeguarding" / "heldout" / "conversat
 # The project's own targets for ordinary turns (issue 9 allows near-misses 3% urgent, 15% check;
 # an answer or "go back" deserves better): printed as met or NOT MET.
 TARGET_URGENT, TARGET_CHECK = 0.01, 0.05
-# What make test enforces (never raise these maxima): measured when the set was added.
-MAX_URGENT, MAX_CHECK = 1.0, 1.0
+# What make test enforces (never raise these maxima): measured when the set was added, with the
+# risk model trained on four outside writers: urgent 0.008 (3 of 395), check 0.061.
+MAX_URGENT, MAX_CHECK = 0.015, 0.07
 
 
 def items() -> list[dict[str, str]]:

@@ -49,7 +49,6 @@ NEEDS = _own() + _nlu_needs()
 # the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
 KNOWN_URGENT = frozenset({
     "my partner has MS and I help him with everything, I'm exhausted",
-    "i cant cope with the cleaning and the garden",
     "she's wetting herself and won't let me help",
 })
 CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: model says urgent"))
