@@ -35,7 +35,7 @@ PYTHON310 := $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 	then echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
 
 .PHONY: help run test setup venv spacy domain train lint unit validate core-test nlu-test e2e \
-	safeguarding-test safeguarding-model safeguarding-heldout routing-test browser-deps browser-test staff-test bench-staff \
+	safeguarding-test safeguarding-model safeguarding-heldout safeguarding-dev routing-test browser-deps browser-test staff-test bench-staff \
 	report purge bench clean cluster cluster-stop cluster-packages loadtest cluster-test
 
 help:
@@ -112,6 +112,10 @@ safeguarding-test: train
 # The frozen held-out set (issue 9): recall per kind, false alarms, mid-form and SMS (~2 min).
 safeguarding-heldout: train
 	$(PY) -m tests.safeguarding_heldout --model $(MODEL)
+
+# Leave-one-writer-out dev figures for tuning the risk model (not part of make test; ~15 min).
+safeguarding-dev: venv spacy
+	$(PY) -m tests.safeguarding_dev
 
 # Routing: every held-out vignette through the whole conversation against one server run
 # (SQLite); fails below 0.90 "every place fits and a fitting kind is shown", or below the step

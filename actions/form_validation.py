@@ -22,7 +22,7 @@ from bot.journey import (
     question_progress,
     step_to_restore,
 )
-from bot.need_areas import merge_need_areas
+from bot.need_areas import about_the_person, merge_need_areas
 from bot.needs_log import facts
 from bot.person_facts import RELATIONSHIPS
 from bot.postcode import district_from_text
@@ -51,8 +51,10 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_need_areas(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Result:
         entities = tracker.latest_message.get("entities") or []
-        new = [e.get("value") for e in entities if e.get("entity") == "need_area"]
-        merged = merge_need_areas(tracker.get_slot("need_areas"), [str(n) for n in new])
+        new = about_the_person([str(e.get("value")) for e in entities
+                                if e.get("entity") == "need_area"],
+                               tracker.get_slot("requested_slot"))
+        merged = merge_need_areas(tracker.get_slot("need_areas"), new)
         role = tracker.get_slot("person_role")
         district = tracker.get_slot("postcode_district")
         contact = facts.contact(channel_of(tracker), role if role in ROLES else None,

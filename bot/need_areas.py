@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.person_facts import fact_filters
 from bot.vocab import NEED_AREAS, ROLES
 
 
@@ -45,3 +46,11 @@ def merge_need_areas(old: list[str] | None, new: list[str]) -> list[str]:
         if area in NEED_AREAS and area not in merged:
             merged.append(area)
     return merged
+
+
+def about_the_person(areas: list[str], answering: str | None) -> list[str]:
+    """The need areas that are the person's own: an answer to the network question ("who
+    helps?") talks about the helpers, so their work or children are not read as needs."""
+    if answering != "network":
+        return areas
+    return [area for area in areas if area not in fact_filters()["not_from_network"]]

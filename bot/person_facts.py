@@ -73,12 +73,14 @@ def _age_of(text: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def fact_filters() -> dict[str, Any]:
-    """Negation words, clause breaks and not-an-age words (data/patterns/fact_filters.yml)."""
+    """Negation words, clause breaks, not-an-age words and the need areas an answer about the
+    helpers does not give (data/patterns/fact_filters.yml)."""
     data = yaml.safe_load(FACT_FILTERS.read_text(encoding="utf-8"))
     return {"negation": frozenset(str(w) for w in data["negation"]),
             "window": int(data["negation_window"]),
             "breaks": frozenset(str(w) for w in data["clause_breaks"]),
-            "not_age": frozenset(str(w) for w in data["not_an_age_after"])}
+            "not_age": frozenset(str(w) for w in data["not_an_age_after"]),
+            "not_from_network": frozenset(str(a) for a in data["not_from_network_answer"])}
 
 
 def _words_before(span: Any, count: int) -> list[str]:

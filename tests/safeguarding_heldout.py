@@ -30,6 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.twilio_sms import TwilioSMSOutput
 from bot.sms.buttons import match_reply, options_from_buttons
+from tests import safeguarding_conversation as conversation
 from tests.safeguarding.corpus import load
 from tests.safeguarding_exhaustive import QUESTIONS, URGENT, mid_form_events
 
@@ -37,11 +38,12 @@ HELDOUT = Path(__file__).resolve().parent / "safeguarding" / "heldout"
 # The issue's targets (issue 9, "An evaluation that can fail"): printed as met or NOT MET.
 TARGET_URGENT_OR_CHECK, TARGET_URGENT = 0.99, 0.95
 TARGET_NEAR_URGENT, TARGET_NEAR_CHECK = 0.03, 0.15
-# What make test enforces: no regression below the figures reached on 2026-12-01 (urgent-or-check
-# 0.984, urgent 0.881, near-miss 999s 0.060, checks 0.124). Raise these as the detector improves;
-# issue 9 stays open until the targets above are met. Never lower them.
-MIN_URGENT_OR_CHECK, MIN_URGENT = 0.98, 0.86
-MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.065, 0.15
+# What make test enforces: no regression below the figures reached on 2026-12-01 after training on
+# four outside writers (urgent-or-check 0.992, urgent 0.953, near-miss 999s 0.048, checks 0.101).
+# Raise these as the detector improves; issue 9 stays open until the targets above are met.
+# Never lower them.
+MIN_URGENT_OR_CHECK, MIN_URGENT = 0.988, 0.95
+MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.055, 0.115
 CHECKS = ("utter_safeguarding_check", "utter_safeguarding_check_suicidal")
 
 
@@ -192,12 +194,13 @@ async def run(model: str, project: bool) -> int:
     agent.processor.tracker_store = store
     evaluation = Evaluation(agent)
     disc, near = heldout_sets(project)
+    turns = [] if project else conversation.items()
     parses: dict[str, dict[str, Any]] = {}
-    for item in [*disc, *near]:
+    for item in [*disc, *near, *turns]:
         if item["text"] not in parses:
             parses[item["text"]] = await agent.parse_message(item["text"])
     outcomes = {text: outcome_of(parse) for text, parse in parses.items()}
-    failures = report(disc, near, outcomes)
+    failures = report(disc, near, outcomes) + conversation.report(turns, outcomes)
     mid_misses = [(q, i["text"]) for i in disc for q in QUESTIONS
                   if not evaluation.mid_form_ok(i["text"], parses[i["text"]], q)]
     total = len(disc) * len(QUESTIONS)

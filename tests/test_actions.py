@@ -105,6 +105,31 @@ def test_need_areas_said_at_any_time_are_added_not_replaced(log):
     assert stored == [("home_safety",), ("nutrition",)]
 
 
+def test_an_answer_about_the_helpers_does_not_give_their_work_as_a_need(log):
+    tracker = make_tracker({"need_areas": ["nutrition"], "requested_slot": "network",
+                            "person_role": "carer"},
+                           text="my son helps but he goes to work, and she is lonely",
+                           entities=[{"entity": "need_area", "value": "work_learning_volunteering"},
+                                     {"entity": "need_area", "value": "relationships"}],
+                           active_loop="guide_form")
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert {"event": "slot", "name": "need_areas", "value": ["nutrition", "relationships"],
+            "timestamp": None} in events
+    project(log, tracker, events)
+    stored = rows(log, "select need_area from wf_need order by need_area")
+    assert stored == [("nutrition",), ("relationships",)]
+
+
+def test_work_said_in_answer_to_another_question_is_a_need(log):
+    tracker = make_tracker({"requested_slot": "what_matters"}, text="I want to get back to work",
+                           entities=[{"entity": "need_area",
+                                      "value": "work_learning_volunteering"}],
+                           active_loop="guide_form")
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert {"event": "slot", "name": "need_areas", "value": ["work_learning_volunteering"],
+            "timestamp": None} in events
+
+
 def test_no_budget_means_step_one_without_asking(log):
     form = ValidateGuideForm()
     tracker = make_tracker({}, active_loop="guide_form")

@@ -47,7 +47,8 @@ def training_texts() -> list[str]:
 
 def heldout_texts() -> list[str]:
     texts: list[str] = []
-    for name, key in (("disclosures.yml", "disclosures"), ("near_misses.yml", "near_misses")):
+    for name, key in (("disclosures.yml", "disclosures"), ("near_misses.yml", "near_misses"),
+                      ("conversation.yml", "conversation")):
         path = HELDOUT / name
         if path.exists():
             texts += [str(i["text"]) for i in yaml.safe_load(path.read_text("utf-8"))[key]]

@@ -13,20 +13,21 @@ from bot.safeguarding.config import _read
 
 
 @lru_cache(maxsize=1)
-def _lists() -> dict[str, tuple[str, ...]]:
+def _lists() -> dict[str, re.Pattern[str]]:
+    """One compiled alternation per list (a phrase counts only as whole words)."""
     context = _read("words.yml").get("context") or {}
-    return {key: tuple(str(v).lower() for v in context.get(key) or ())
-            for key in ("hypothetical", "past", "resolved")}
-
-
-def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", text) for p in phrases)
+    patterns = {}
+    for key in ("hypothetical", "past", "resolved"):
+        phrases = sorted({str(v).lower() for v in context.get(key) or ()}, key=len, reverse=True)
+        body = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
+        patterns[key] = re.compile(rf"(?<![a-z])(?:{body})(?![a-z])")
+    return patterns
 
 
 def softened(text: str) -> bool:
     """True for a general question about a risk, or a past risk that is over now."""
     simple = " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
     lists = _lists()
-    if _has(simple, lists["hypothetical"]):
+    if lists["hypothetical"].search(simple):
         return True
-    return _has(simple, lists["past"]) and _has(simple, lists["resolved"])
+    return bool(lists["past"].search(simple)) and bool(lists["resolved"].search(simple))

@@ -2,7 +2,9 @@
 
 Templates x people x styles (third person, typos, text-speak, no punctuation, long messages with
 the risk mid-paragraph, SMS brevity), seeded so every build gives the same corpus. Labels are
-risk kind ids (data/vocabulary.yml) or NONE for a near-miss.
+risk kind ids (data/vocabulary.yml) or NONE for a near-miss. Messages by outside writers who never
+saw this project's data (training/written_*.yml, one file per writer) are used as written, plus a
+few styled copies; leaving one writer out gives an honest dev set (tests/safeguarding_dev.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bot.safeguarding.config import KINDS, PROJECT_ROOT
 
 TRAINING_DIR = PROJECT_ROOT / "data" / "safeguarding" / "training"
 NONE = "none"
+WRITTEN_PREFIX = "written_"  # written_<writer>.yml: disclosures: {kind: [...]}, near_misses: {...}
+WRITTEN_COPIES = 3  # each outside message as written, plus this many - 1 styled copies
 _PRONOUNS = {"f": ("she", "her", "her"), "m": ("he", "him", "his")}
 _WORD = re.compile(r"[a-z']+")
 
@@ -151,8 +155,45 @@ def _nlu_examples() -> list[Example]:
     return examples
 
 
-def build_corpus(seed: int = 7, per_template: int = 10) -> list[Example]:
-    """The whole training corpus: kinds from risk.yml, near-misses from safe.yml, plus the rest."""
+def writers() -> list[str]:
+    """The outside writers whose messages are in training/ (written_<writer>.yml)."""
+    return [p.stem.removeprefix(WRITTEN_PREFIX)
+            for p in sorted(TRAINING_DIR.glob(f"{WRITTEN_PREFIX}*.yml"))]
+
+
+def written(writer: str) -> list[Example]:
+    """One writer's messages as written: disclosures labelled by kind, near-misses NONE."""
+    data = _read(f"{WRITTEN_PREFIX}{writer}.yml")
+    unknown = set(data.get("disclosures") or {}) - set(KINDS)
+    if unknown:
+        raise ValueError(f"{WRITTEN_PREFIX}{writer}.yml: unknown kinds {sorted(unknown)}")
+    examples = [Example(str(text), str(kind), "")
+                for kind, texts in (data.get("disclosures") or {}).items() for text in texts or ()]
+    examples += [Example(str(text), NONE, str(category))
+                 for category, texts in (data.get("near_misses") or {}).items()
+                 for text in texts or ()]
+    return examples
+
+
+def _written_corpus(exclude: frozenset[str], copies: int, rng: random.Random) -> list[Example]:
+    examples: list[Example] = []
+    for writer in writers():
+        if writer in exclude:
+            continue
+        for example in written(writer):
+            examples.append(example)
+            examples += [Example(styled(example.text, rng), example.label, example.category)
+                         for _ in range(copies - 1)]
+    return examples
+
+
+def build_corpus(seed: int = 7, per_template: int = 10,
+                 exclude_writers: frozenset[str] = frozenset(),
+                 written_copies: int = WRITTEN_COPIES) -> list[Example]:
+    """The whole training corpus: kinds from risk.yml, near-misses from safe.yml, plus the rest.
+
+    exclude_writers: outside writers left out (to score the model on their messages).
+    """
     rng = random.Random(seed)
     risk, safe = _merged("risk"), _merged("safe")
     unknown = set(risk) - set(KINDS)
@@ -164,7 +205,7 @@ def build_corpus(seed: int = 7, per_template: int = 10) -> list[Example]:
     for category, templates in safe.items():
         examples += _expand(list(templates), NONE, category, per_template, rng)
     examples += _project_corpus() + _nlu_examples()
-    return examples
+    return examples + _written_corpus(exclude_writers, written_copies, random.Random(seed + 1))
 
 
 def source_sentences() -> list[str]:
@@ -177,7 +218,7 @@ def source_sentences() -> list[str]:
                 sentences += [fill(template, person) for person in persons] if "{" in template \
                     else [template]
     sentences += [e.text for e in _project_corpus() + _nlu_examples()]
-    return sentences
+    return sentences + [e.text for writer in writers() for e in written(writer)]
 
 
 def words(text: str) -> list[str]:

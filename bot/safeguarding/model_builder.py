@@ -36,15 +36,16 @@ def make_features() -> FeatureUnion:
     ])
 
 
-def train(examples: list[Example]) -> dict[str, Any]:
+def train(examples: list[Example], harm_c: float = HARM_C,
+          kinds_c: float = KINDS_C) -> dict[str, Any]:
     """Fits the features, the harm / no-harm classifier and the kind classifier."""
     features = make_features()
     matrix = features.fit_transform([normalise(e.text) for e in examples])
     harm_labels = [int(e.label != NONE) for e in examples]
-    harm = LogisticRegression(C=HARM_C, max_iter=1000, class_weight="balanced",
+    harm = LogisticRegression(C=harm_c, max_iter=1000, class_weight="balanced",
                               random_state=SEED).fit(matrix, harm_labels)
     rows = [i for i, e in enumerate(examples) if e.label != NONE]
-    kinds = LogisticRegression(C=KINDS_C, max_iter=1000, random_state=SEED).fit(
+    kinds = LogisticRegression(C=kinds_c, max_iter=1000, random_state=SEED).fit(
         matrix[rows], [examples[i].label for i in rows])
     return {"features": features, "harm": harm, "kinds": kinds}
 

@@ -1,0 +1,89 @@
+"""Ordinary care needs never get the 999 reply or the suicide question (rules + model + context).
+
+Texts the risk model never trained on: tests/safeguarding/ordinary_needs.yml (written for this
+test) and the held-out NLU set's describe_needs examples (tests/nlu_test.yml). A "check" question
+("Is anyone hurt or in danger right now?") is allowed for a few; urgent or suicide never.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.safeguarding_component import SafeguardingDetector
+from bot.nlu.spacy_builder import build
+from bot.safeguarding.corpus import source_sentences
+from bot.safeguarding.outcome import URGENT
+
+HERE = Path(__file__).resolve().parent
+MAX_CHECKS = 0.15  # the issue's ceiling for checks on harmless messages
+
+
+def _trained() -> set[str]:
+    return {t.lower().strip() for t in source_sentences()}
+
+
+def _own() -> list[str]:
+    data = yaml.safe_load((HERE / "safeguarding" / "ordinary_needs.yml").read_text("utf-8"))
+    return [str(t) for t in data["items"]]
+
+
+def _nlu_needs() -> list[str]:
+    """The held-out NLU set's describe_needs examples the risk model did not train on."""
+    nlu = yaml.safe_load((HERE / "nlu_test.yml").read_text("utf-8"))
+    texts = [line.strip().removeprefix("- ") for block in nlu.get("nlu") or ()
+             if block.get("intent") == "describe_needs"
+             for line in block["examples"].splitlines() if line.strip()]
+    trained = _trained()
+    return [t for t in texts if t.lower().strip() not in trained]
+
+
+NEEDS = _own() + _nlu_needs()
+# Known misses of the model as built on 2026-12-01 (issue 9 stays open for them): marked strict, so
+# the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
+KNOWN_URGENT = frozenset({
+    "my partner has MS and I help him with everything, I'm exhausted",
+    "she's wetting herself and won't let me help",
+})
+CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: model says urgent"))
+         if t in KNOWN_URGENT else t for t in NEEDS]
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    nlp = build()
+    detector = SafeguardingDetector.create({}, LocalModelStorage(Path("/tmp")), Resource("sg"),
+                                           ExecutionContext(graph_schema=None))
+    result = {}
+    for text in NEEDS:
+        message = Message(data={"text": text})
+        message.set("text_spacy_doc", nlp(text.lower()))
+        result[text] = detector.assess(message, text)
+    return result
+
+
+def test_the_needs_are_not_training_data():
+    assert len(NEEDS) >= 40
+    assert not [t for t in _own() if t.lower().strip() in _trained()]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_an_ordinary_need_is_never_urgent_nor_the_suicide_question(decisions, text):
+    decision = decisions[text]
+    assert decision.outcome != URGENT, (text, decision)
+    assert "suicidal" not in decision.kinds, (text, decision)
+
+
+def test_no_ordinary_need_gets_the_suicide_question(decisions):
+    assert not [t for t, d in decisions.items() if "suicidal" in d.kinds]
+
+
+def test_few_ordinary_needs_get_even_the_check_question(decisions):
+    checks = [t for t, d in decisions.items() if d.outcome != "none"]
+    assert len(checks) <= MAX_CHECKS * len(decisions), checks
