@@ -21,3 +21,12 @@ os.environ.setdefault("WAYFINDER_BROKER_URL", f"sqlite:///{_TMP}/events.db")
 def sqlite_url(tmp_path) -> str:
     """A fresh SQLite database file for one test."""
     return f"sqlite:///{tmp_path / 'wayfinder-test.db'}"
+
+
+@pytest.fixture()
+def staff_db_url(tmp_path, monkeypatch) -> str:
+    """A new SQLite database for one staff-console test, with the console's test secret."""
+    from tests.staff.server import SECRET
+
+    monkeypatch.setenv("WAYFINDER_SECRET", SECRET)
+    return f"sqlite:///{tmp_path / 'wf.db'}"

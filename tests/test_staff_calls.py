@@ -19,16 +19,7 @@ from bot.staff import outcome
 from bot.staff import sms as staff_sms
 from bot.staff.panel import MAX_ADDED_PLACES, added_places, build_panel, correction_events
 from bot.staff.ratelimit import SignInLimiter
-
-SECRET = "test-secret-for-wayfinder-staff-0123456789"
-CALL = {"person_role": "carer", "need_areas": ["nutrition", "carer_support"], "network": "none",
-        "has_budget": "no", "sds_step": "1", "postcode_district": "NM3", "risk_check": False}
-
-
-@pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    monkeypatch.setenv("WAYFINDER_SECRET", SECRET)
-    return f"sqlite:///{tmp_path / 'wf.db'}"
+from tests.staff.call import CALL
 
 
 # -- corrections ------------------------------------------------------------------------------
@@ -71,8 +62,8 @@ def test_corrections_refuse_unknown_ids_and_slots(slot, value):
         correction_events(slot, value)
 
 
-def test_recording_the_outcome_records_the_corrected_needs_and_tiers(db_url):
-    log = NeedsLog(db_url)
+def test_recording_the_outcome_records_the_corrected_needs_and_tiers(staff_db_url):
+    log = NeedsLog(staff_db_url)
     call = "staff-" + "ab" * 16
     log.record_contact(call, "staff")
     log.record_needs(call, ["nutrition", "carer_support"])  # as the assistant recorded them
@@ -89,7 +80,7 @@ def test_recording_the_outcome_records_the_corrected_needs_and_tiers(db_url):
 
 
 # -- places added from the lookup -------------------------------------------------------------
-def test_a_looked_up_place_joins_the_call_and_can_be_signposted(db_url):
+def test_a_looked_up_place_joins_the_call_and_can_be_signposted(staff_db_url):
     directory = default_directory()
     panel = build_panel(CALL, directory)
     outside = next(s for s in directory.search(need_areas="home_safety", limit=20)
@@ -100,7 +91,7 @@ def test_a_looked_up_place_joins_the_call_and_can_be_signposted(db_url):
     assert [p["id"] for p in added] == [outside.id] and added[0]["contact"]
     assert added_places(slots, outside.id, directory) == {"staff_places": [outside.id]}
     chosen = outcome.parse_outcome({"place": [outside.id]}, [p["id"] for p in panel.places])
-    log = NeedsLog(db_url)
+    log = NeedsLog(staff_db_url)
     outcome.record(log, "staff-" + "cd" * 16, chosen, panel)
     with log.engine.connect() as db:
         services = db.execute(select(t.signposted_service.c.service_id)).scalars().all()

@@ -20,27 +20,21 @@ from bot.staff import lookup, outcome, queue
 from bot.staff.accounts import SignInRefused, StaffAccounts
 from bot.staff.panel import build_panel, correction_events
 from bot.staff.settings import StaffSettings
+from tests.staff.call import CALL
+from tests.staff.server import SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "test-secret-for-wayfinder-staff-0123456789"
-CALL = {"person_role": "carer", "need_areas": ["nutrition", "carer_support"], "network": "none",
-        "has_budget": "no", "sds_step": "1", "postcode_district": "NM3", "risk_check": False}
 
 
-@pytest.fixture()
-def db_url(tmp_path, monkeypatch):
-    monkeypatch.setenv("WAYFINDER_SECRET", SECRET)
-    return f"sqlite:///{tmp_path / 'wf.db'}"
-
-
-def test_staff_add_reads_the_password_from_stdin_and_stores_only_a_hash(db_url, tmp_path):
+def test_staff_add_reads_the_password_from_stdin_and_stores_only_a_hash(staff_db_url, tmp_path):
     env = {**os.environ, "WAYFINDER_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot", "--database-url", db_url, "staff", "add",
+    done = subprocess.run([sys.executable, "-m", "bot", "--database-url", staff_db_url, "staff",
+                           "add",
                            "dee"], input="lantern-plum-0042\n", text=True, capture_output=True,
                           env=env, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "lantern-plum-0042" not in done.stdout + done.stderr
-    accounts = StaffAccounts(db_url)
+    accounts = StaffAccounts(staff_db_url)
     assert accounts.sign_in("dee", "lantern-plum-0042")
     with pytest.raises(SignInRefused):
         accounts.sign_in("dee", "lantern-plum-0043")
@@ -48,18 +42,19 @@ def test_staff_add_reads_the_password_from_stdin_and_stores_only_a_hash(db_url, 
     assert b"lantern-plum-0042" not in (tmp_path / "wf.db").read_bytes()
 
 
-def test_staff_add_refuses_a_short_password(db_url):
+def test_staff_add_refuses_a_short_password(staff_db_url):
     env = {**os.environ, "WAYFINDER_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot", "--database-url", db_url, "staff", "add",
+    done = subprocess.run([sys.executable, "-m", "bot", "--database-url", staff_db_url, "staff",
+                           "add",
                            "dee"], input="short\n", text=True, capture_output=True, env=env,
                           cwd=ROOT, timeout=60)
     assert done.returncode == 2 and "password" in done.stderr
 
 
-def test_sessions_end_after_idle_time_and_lockout_ends_after_its_time(db_url):
+def test_sessions_end_after_idle_time_and_lockout_ends_after_its_time(staff_db_url):
     settings = StaffSettings(idle_minutes=30, max_hours=10, max_failures=5, lockout_minutes=15,
                              secure_cookie=False)
-    accounts = StaffAccounts(db_url, settings)
+    accounts = StaffAccounts(staff_db_url, settings)
     accounts.add("eve", "a-long-enough-password")
     now = datetime(2026, 1, 5, 9, 0)
     token = accounts.sign_in("eve", "a-long-enough-password", now=now)
@@ -100,14 +95,14 @@ def test_corrections_accept_only_known_slots_and_values(slot, value):
         correction_events(slot, value)
 
 
-def test_outcome_is_recorded_under_channel_staff_and_the_note_has_no_caller_words(db_url):
+def test_outcome_is_recorded_under_channel_staff_and_the_note_has_no_caller_words(staff_db_url):
     panel = build_panel({**CALL, "what_matters": "Mrs Jones at 07700 900123 cannot cook"},
                         default_directory())
     ids = [p["id"] for p in panel.places]
     form = {"place": ids[:2], "action": ["carers_assessment"], "unmet_area": ["nutrition"],
             "note": ["Caller will ring back Friday."]}
     result = outcome.parse_outcome(form, ids)
-    log = NeedsLog(db_url)
+    log = NeedsLog(staff_db_url)
     outcome.record(log, "staff-0123456789abcdef", result, panel)
     outcome.record(log, "staff-0123456789abcdef", result, panel)  # saving twice adds nothing
     with log.engine.connect() as db:
@@ -132,8 +127,8 @@ def test_outcome_refuses_anything_unexpected(form):
         outcome.parse_outcome(form, ["a"])
 
 
-def test_attention_queue_lists_kinds_only_and_mark_handled_removes_it(db_url):
-    log = NeedsLog(db_url)
+def test_attention_queue_lists_kinds_only_and_mark_handled_removes_it(staff_db_url):
+    log = NeedsLog(staff_db_url)
     log.record_contact("web-session-1", "web")
     log.record_safeguarding("web-session-1", ["financial_abuse"], "k1")
     log.record_contact("quiet-session", "web")

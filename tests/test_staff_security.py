@@ -7,13 +7,7 @@ stored or logged in clear; lockout works.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -21,48 +15,23 @@ from sqlalchemy import select, update
 from bot.needs_log import make_engine
 from bot.needs_log.schema import staff_account, staff_session
 from bot.staff.accounts import StaffAccounts
+from tests.staff import server as staff_server
 from tests.staff.http import Browser
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "plum-orchard-47-lantern"
-SECRET = "test-secret-for-wayfinder-staff-0123456789"
 PAGES = ["/", "/call", "/lookup", "/lookup?need=nutrition", "/outcome", "/queue"]
 POSTS = ["/call/new", "/call/message", "/call/correct", "/outcome", "/queue/handled", "/signout",
          "/outcome/sms", "/lookup/add"]
 STAFF_WORDS = ["New caller", "Safeguarding queue", "Outcome of the call", "Look up a place"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("staff")
-    url = f"sqlite:///{folder / 'wf.db'}"
-    env = {**os.environ, "DATABASE_URL": url, "WAYFINDER_SECRET": SECRET,
-           "PYTHONPATH": str(ROOT), "WAYFINDER_STAFF_MAX_FAILURES": "5"}
-    os.environ["WAYFINDER_SECRET"] = SECRET
-    accounts = StaffAccounts(url)
-    accounts.add("alice", PASSWORD)
-    accounts.add("bob", PASSWORD + "-b")
-    accounts.dispose()
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "tests.staff.fake_server", "--port",
-                                str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}/webhooks/staff"
-    for _ in range(100):
-        try:
-            Browser(base).get("/signin")
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield {"base": base, "url": url, "log": folder / "server.log", "db": folder / "wf.db"}
-    process.terminate()
-    process.wait(timeout=10)
+    process, info = staff_server.start(
+        tmp_path_factory.mktemp("staff"), {"alice": PASSWORD, "bob": PASSWORD + "-b"},
+        {"WAYFINDER_STAFF_MAX_FAILURES": "5"})
+    yield info
+    staff_server.stop(process)
 
 
 def signed_in(server, name="alice", password=PASSWORD) -> Browser:

@@ -4,12 +4,8 @@ against the real routes on a real server (scripted assistant, tests/staff/fake_s
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,44 +19,18 @@ from bot.sms.gsm7 import is_gsm7
 from bot.sms.segments import count_segments
 from bot.staff.accounts import StaffAccounts
 from tests.fake_twilio import FakeTwilioAPI
+from tests.staff import server as staff_server
 from tests.staff.http import Browser
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "plum-orchard-47-lantern"
-SECRET = "test-secret-for-wayfinder-staff-0123456789"
 TWILIO = {"TWILIO_ACCOUNT_SID": "ACstaff", "TWILIO_AUTH_TOKEN": "staff-auth-token",
           "TWILIO_NUMBER": "+447700900999"}
 PHONE, PHONE_DIGITS = "07700 900456", "900456"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(folder: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, dict]:
-    url = f"sqlite:///{folder / 'wf.db'}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TWILIO_")}
-    env.update({"DATABASE_URL": url, "WAYFINDER_SECRET": SECRET, "PYTHONPATH": str(ROOT),
-                **extra_env})
-    os.environ["WAYFINDER_SECRET"] = SECRET
-    accounts = StaffAccounts(url)
-    for name in ("alice", "bob", "carol", "dan"):
-        accounts.add(name, PASSWORD)
-    accounts.dispose()
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "tests.staff.fake_server", "--port",
-                                str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}/webhooks/staff"
-    for _ in range(150):
-        try:
-            Browser(base).get("/signin")
-            break
-        except OSError:
-            time.sleep(0.2)
-    return process, {"base": base, "url": url, "log": folder / "server.log", "folder": folder}
+    accounts = {name: PASSWORD for name in ("alice", "bob", "carol", "dan")}
+    return staff_server.start(folder, accounts, extra_env, keep_twilio=False)
 
 
 @pytest.fixture(scope="module")
