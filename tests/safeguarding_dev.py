@@ -71,8 +71,18 @@ def score_writer(writer: str, rules: dict[str, tuple[str, ...]], **train_args: A
     return scored
 
 
+def configured() -> Thresholds:
+    """The thresholds config.yml gives SafeguardingDetector (what the running bot uses)."""
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parent.parent / "config.yml").read_text())
+    own = next(c for c in config["pipeline"] if c["name"].endswith("SafeguardingDetector"))
+    return Thresholds(urgent=float(own["urgent_threshold"]), check=float(own["check_threshold"]),
+                      suicide=float(own["suicide_threshold"]), rule_veto=float(own["rule_veto"]))
+
+
 def outcomes(scored: list[Scored], thresholds: Thresholds | None = None) -> list[str]:
-    thresholds = thresholds or Thresholds()
+    thresholds = thresholds or configured()
     return [decide(s.rule_kinds, s.score(), thresholds, s.soft).outcome for s in scored]
 
 
