@@ -6,6 +6,9 @@ On top of Rasa's SQLTrackerStore:
 - every database wait has a limit (PostgreSQL lock and statement timeouts, SQLite busy timeout);
 - a SQLite file's connections are kept in a small pool (SQLAlchemy 1.4 opens and closes one per
   read or write, and closing one ran a WAL checkpoint: 30% of the write's time in py-spy);
+- a SQLite file is in WAL mode (as the needs log sets it) with synchronous = NORMAL: a commit
+  is not fsynced, so a killed Rasa loses nothing, but a power cut or OS crash may lose the last
+  turns written (the file stays consistent). PostgreSQL (the cluster) is unchanged;
 - a SQLite file is created 0600 in a 0700 folder;
 - the running service purges old data itself, at most every WAYFINDER_PURGE_EVERY_HOURS
   (conversations after WAYFINDER_TRACKER_RETENTION_DAYS, 30 by default; the needs log after
@@ -66,6 +69,9 @@ def _limit_waits(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        # No fsync per turn; safe from corruption only in WAL mode, so WAL is set here too.
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
     else:
         for statement in POSTGRES_TIMEOUTS:
             cursor.execute(statement)
