@@ -85,3 +85,21 @@ def test_the_running_store_schedules_a_purge(tmp_path, monkeypatch):
 
     asyncio.run(two_saves())
     assert len(calls) == 1  # once at start, then once per period
+
+
+def test_sqlite_file_is_wal_private_and_every_saved_turn_is_seen_by_another_connection(
+        tmp_path, monkeypatch):
+    """Pooled connections and synchronous = NORMAL: WAL mode (NORMAL is only safe there), the
+    -wal file as private as the database, and each commit visible to a new reader at once."""
+    store, url = _store(tmp_path, monkeypatch)
+    tracker = DialogueStateTracker.from_events("wal", [UserUttered("hi")])
+    for turn in range(3):
+        asyncio.run(store.save(tracker))
+        assert _stored(url).count('"event": "user"') == turn + 1
+        tracker.update(UserUttered(f"turn {turn}"))
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+    wal = tmp_path / "private" / "wayfinder.db-wal"
+    assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
