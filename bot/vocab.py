@@ -99,6 +99,7 @@ OUTCOMES: tuple[str, ...] = _ids("outcomes")
 HELP_KINDS: tuple[str, ...] = _ids("help_kinds")
 GROUPS: tuple[str, ...] = _ids("groups")
 BROKERAGE_FUNCTIONS: tuple[str, ...] = _ids("brokerage_functions")
+RISK_KINDS: tuple[str, ...] = _ids("risk_kinds")  # most urgent first
 
 
 def help_kind_tier(kind: str) -> str:

@@ -16,11 +16,9 @@ RISK_PATTERNS = PROJECT_ROOT / "data" / "patterns" / "risk.yml"
 
 OUTCOMES: tuple[str, ...] = vocab.OUTCOMES
 UNMET_REASONS: tuple[str, ...] = ("no_service", "none_fit", "staff_noted")
-VOCABULARY = PROJECT_ROOT / "data" / "vocabulary.yml"
-# Kinds of safeguarding concern: data/vocabulary.yml risk_kinds (the one list; unspecified_risk is
-# the fallback). The ids in data/patterns/risk.yml are accepted as well.
-SAFEGUARDING_KINDS: tuple[str, ...] = tuple(
-    str(k) for k in (yaml.safe_load(VOCABULARY.read_text(encoding="utf-8")) or {})["risk_kinds"])
+# Kinds of safeguarding concern: data/vocabulary.yml risk_kinds through bot.vocab (the one list;
+# unspecified_risk is the fallback). The ids in data/patterns/risk.yml are accepted as well.
+SAFEGUARDING_KINDS: tuple[str, ...] = vocab.RISK_KINDS
 UNKNOWN_SAFEGUARDING_KIND = "unspecified_risk"
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}")  # directory ids (ORUK uses UUIDs)
