@@ -30,3 +30,24 @@ def staff_db_url(tmp_path, monkeypatch) -> str:
 
     monkeypatch.setenv("WAYFINDER_SECRET", SECRET)
     return f"sqlite:///{tmp_path / 'wf.db'}"
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp():
+    """Wayfinder's own spaCy pipeline, built from data/patterns (once per test module)."""
+    from bot.nlu.spacy_builder import build
+
+    return build()
+
+
+@pytest.fixture()
+def need_extractor(tmp_path):
+    """The NLU component that reads need areas and the step (bot/nlu/need_area_extractor.py)."""
+    from rasa.engine.graph import ExecutionContext
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from bot.nlu.need_area_extractor import NeedAreaExtractor
+
+    return NeedAreaExtractor.create({}, LocalModelStorage(tmp_path), Resource("needs"),
+                                    ExecutionContext(graph_schema=None))

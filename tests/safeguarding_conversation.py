@@ -28,21 +28,28 @@ def items() -> list[dict[str, str]]:
     return list(yaml.safe_load(FILE.read_text(encoding="utf-8"))["conversation"])
 
 
-def report(turns: list[dict[str, str]], outcomes: dict[str, str]) -> list[str]:
-    """Prints urgent and check rates per category; returns the failures."""
-    if not turns:
-        return []
+def category_rates(items: list[dict[str, str]], outcomes: dict[str, str], title: str,
+                   total: str) -> tuple[float, float]:
+    """Prints urgent and check rates per category and for all; returns (urgent, check)."""
     by_category: dict[str, list[str]] = defaultdict(list)
-    for item in turns:
+    for item in items:
         by_category[item["category"]].append(outcomes[item["text"]])
-    print(f"\n{'ordinary turn category':24} {'n':>4} {'urgent':>7} {'check':>7}")
+    print(f"\n{title:24} {'n':>4} {'urgent':>7} {'check':>7}")
     for category in sorted(by_category):
         values = by_category[category]
         print(f"{category:24} {len(values):4d} {values.count('urgent') / len(values):7.3f} "
               f"{values.count('check') / len(values):7.3f}")
-    values = [outcomes[i["text"]] for i in turns]
-    urgent, check = (values.count(o) / len(values) for o in ("urgent", "check"))
-    print(f"{'ALL ordinary turns':24} {len(values):4d} {urgent:7.3f} {check:7.3f}")
+    values = [outcomes[i["text"]] for i in items]
+    urgent, check = (values.count(o) / max(len(values), 1) for o in ("urgent", "check"))
+    print(f"{total:24} {len(values):4d} {urgent:7.3f} {check:7.3f}")
+    return urgent, check
+
+
+def report(turns: list[dict[str, str]], outcomes: dict[str, str]) -> list[str]:
+    """Prints urgent and check rates per category; returns the failures."""
+    if not turns:
+        return []
+    urgent, check = category_rates(turns, outcomes, "ordinary turn category", "ALL ordinary turns")
     for what, value, target in (("urgent", urgent, TARGET_URGENT), ("check", check, TARGET_CHECK)):
         print(f"project target: ordinary turns {what} {value:.3f} <= {target}: "
               f"{'met' if value <= target else 'NOT MET'}")

@@ -163,17 +163,8 @@ def report(disc: list[dict[str, str]], near: list[dict[str, str]],
         failures.append(f"urgent-or-check recall {either:.3f} < {MIN_URGENT_OR_CHECK}")
     if urgent < MIN_URGENT:
         failures.append(f"urgent recall {urgent:.3f} < {MIN_URGENT}")
-    by_category: dict[str, list[str]] = defaultdict(list)
-    for item in near:
-        by_category[item["category"]].append(outcomes[item["text"]])
-    print(f"\n{'near-miss category':24} {'n':>4} {'urgent':>7} {'check':>7}")
-    for category in sorted(by_category):
-        values = by_category[category]
-        print(f"{category:24} {len(values):4d} {_rate(values.count('urgent'), len(values)):7.3f} "
-              f"{_rate(values.count('check'), len(values)):7.3f}")
-    values = [outcomes[i["text"]] for i in near]
-    near_urgent, near_check = (_rate(values.count(o), len(values)) for o in ("urgent", "check"))
-    print(f"{'ALL near-misses':24} {len(values):4d} {near_urgent:7.3f} {near_check:7.3f}")
+    near_urgent, near_check = conversation.category_rates(near, outcomes, "near-miss category",
+                                                          "ALL near-misses")
     _target("near-misses urgent", near_urgent <= TARGET_NEAR_URGENT, near_urgent,
             f"<= {TARGET_NEAR_URGENT}")
     _target("near-misses check", near_check <= TARGET_NEAR_CHECK, near_check,

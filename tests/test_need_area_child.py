@@ -4,33 +4,16 @@ daughter, an elderly parent or the word "school" on its own."""
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
-
-from bot.nlu.need_area_extractor import NeedAreaExtractor
-from bot.nlu.spacy_builder import build
 
 CHILD = "caring_for_a_child"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build()
-
-
-@pytest.fixture()
-def extractor(tmp_path):
-    return NeedAreaExtractor.create({}, LocalModelStorage(tmp_path), Resource("needs"),
-                                    ExecutionContext(graph_schema=None))
-
-
-def _areas(nlp, extractor, text: str) -> list[str]:
+def _areas(pipeline_nlp, need_extractor, text: str) -> list[str]:
     message = Message(data={"text": text})
-    message.set("text_spacy_doc", nlp(text.lower()))
+    message.set("text_spacy_doc", pipeline_nlp(text.lower()))
     message.set("intent", {"name": "describe_needs", "confidence": 0.9})
-    extractor.process([message])
+    need_extractor.process([message])
     return [e["value"] for e in message.get("entities", []) if e["entity"] == "need_area"]
 
 
@@ -41,8 +24,8 @@ def _areas(nlp, extractor, text: str) -> list[str]:
     "she used to be a dinner lady at the school",
     "I look after my son, he is 34 and has a learning disability",
 ])
-def test_not_about_bringing_up_a_child(nlp, extractor, text: str):
-    assert CHILD not in _areas(nlp, extractor, text)
+def test_not_about_bringing_up_a_child(pipeline_nlp, need_extractor, text: str):
+    assert CHILD not in _areas(pipeline_nlp, need_extractor, text)
 
 
 @pytest.mark.parametrize("text", [
@@ -51,5 +34,5 @@ def test_not_about_bringing_up_a_child(nlp, extractor, text: str):
     "I look after my young son on my own",
     "who helps with the baby when I'm in hospital",
 ])
-def test_bringing_up_a_child(nlp, extractor, text: str):
-    assert CHILD in _areas(nlp, extractor, text)
+def test_bringing_up_a_child(pipeline_nlp, need_extractor, text: str):
+    assert CHILD in _areas(pipeline_nlp, need_extractor, text)

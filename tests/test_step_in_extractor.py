@@ -4,31 +4,16 @@ from an FAQ question or a navigation message (they are asked mid-form)."""
 from __future__ import annotations
 
 import pytest
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.need_area_extractor import NO_STEP_INTENTS, NeedAreaExtractor
-from bot.nlu.spacy_builder import build
+from bot.nlu.need_area_extractor import NO_STEP_INTENTS
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build()
-
-
-@pytest.fixture()
-def extractor(tmp_path):
-    return NeedAreaExtractor.create({}, LocalModelStorage(tmp_path), Resource("needs"),
-                                    ExecutionContext(graph_schema=None))
-
-
-def _steps(nlp, extractor, text: str, intent: str) -> list[str]:
+def _steps(pipeline_nlp, need_extractor, text: str, intent: str) -> list[str]:
     message = Message(data={"text": text})
-    message.set("text_spacy_doc", nlp(text))
+    message.set("text_spacy_doc", pipeline_nlp(text))
     message.set("intent", {"name": intent, "confidence": 0.9})
-    extractor.process([message])
+    need_extractor.process([message])
     return [e["value"] for e in message.get("entities", []) if e["entity"] == "sds_step"]
 
 
@@ -37,16 +22,17 @@ def _steps(nlp, extractor, text: str, intent: str) -> list[str]:
     ("we're still waiting to hear if the council will sign off his plan", "3"),
     ("do we go for a direct payment or let the council arrange it now the plan is agreed", "4"),
 ])
-def test_a_message_about_the_situation_sets_the_step(nlp, extractor, text: str, step: str):
-    assert _steps(nlp, extractor, text, "describe_needs") == [step]
+def test_a_message_about_the_situation_sets_the_step(pipeline_nlp, need_extractor, text: str,
+                                                      step: str):
+    assert _steps(pipeline_nlp, need_extractor, text, "describe_needs") == [step]
 
 
 @pytest.mark.parametrize("intent", sorted(NO_STEP_INTENTS))
-def test_faq_and_navigation_never_set_the_step(nlp, extractor, intent: str):
+def test_faq_and_navigation_never_set_the_step(pipeline_nlp, need_extractor, intent: str):
     text = "do we go for a direct payment or let the council arrange it now the plan is agreed"
-    assert _steps(nlp, extractor, text, intent) == []
+    assert _steps(pipeline_nlp, need_extractor, text, intent) == []
 
 
-def test_a_question_about_words_sets_no_step(nlp, extractor):
-    assert _steps(nlp, extractor, "what is a direct payment?", "faq") == []
-    assert _steps(nlp, extractor, "I want to change an answer", "change_answer") == []
+def test_a_question_about_words_sets_no_step(pipeline_nlp, need_extractor):
+    assert _steps(pipeline_nlp, need_extractor, "what is a direct payment?", "faq") == []
+    assert _steps(pipeline_nlp, need_extractor, "I want to change an answer", "change_answer") == []
