@@ -65,3 +65,12 @@ def test_broken_vocabulary_is_refused():
     del data["groups"]["dementia"]["sms"]
     with pytest.raises(VocabularyError):
         check(data)
+
+
+def test_labels_are_worked_out_once_but_handed_out_as_copies() -> None:
+    first = vocab.labels("need_areas", "staff")
+    first["nutrition"] = "changed by a caller"
+    again = vocab.labels("need_areas", "staff")
+    assert again["nutrition"] == vocab.label("need_areas", "nutrition", "staff")
+    assert again["nutrition"] != "changed by a caller"
+    assert set(again) == set(vocab.NEED_AREAS)
