@@ -99,6 +99,17 @@ def tracker_retention_days() -> int:
     return int(number("WAYFINDER_TRACKER_RETENTION_DAYS", 30))
 
 
+def counters_redis_url() -> str:
+    """Redis for the staff console's counters (sign-ins per address, texts per call) shared by
+    every instance, e.g. redis://127.0.0.1:6379/1; unset: each process counts in memory."""
+    return text("WAYFINDER_COUNTERS_REDIS_URL")
+
+
+def counters_prefix() -> str:
+    """The counters' key namespace in that Redis (several Wayfinders can share one Redis)."""
+    return text("WAYFINDER_COUNTERS_PREFIX", "wayfinder")
+
+
 def purge_every_hours() -> float:
     """How often the running service purges old data."""
     return number("WAYFINDER_PURGE_EVERY_HOURS", 24.0)

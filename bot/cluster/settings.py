@@ -79,6 +79,13 @@ class ClusterSettings:
     def queue(self) -> str:
         return f"{self.prefix}_events"
 
+    @property
+    def redis_url(self) -> str:
+        """The lock store's Redis as a URL, for the staff console's shared counters (their keys
+        are namespaced by the prefix, apart from the lock store's `<prefix>:lock:` keys)."""
+        host = f"[{self.redis_host}]" if ":" in self.redis_host else self.redis_host
+        return f"redis://{host}:{self.redis_port}/{self.redis_db}"
+
     def environment(self) -> dict[str, str]:
         """What Rasa (bot/cluster/endpoints.yml), the actions and the consumer read."""
         return {
@@ -88,6 +95,9 @@ class ClusterSettings:
             "WAYFINDER_REDIS_HOST": self.redis_host, "WAYFINDER_REDIS_PORT": str(self.redis_port),
             "WAYFINDER_REDIS_DB": str(self.redis_db),
             "WAYFINDER_LOCK_PREFIX": "".join(c for c in self.prefix if c.isalnum()),  # Rasa: alnum
+            # sign-ins per address and texts per call counted once for all instances
+            "WAYFINDER_COUNTERS_REDIS_URL": self.redis_url,
+            "WAYFINDER_COUNTERS_PREFIX": self.prefix,
             "TICKET_LOCK_LIFETIME": str(self.lock_lifetime),
             "WAYFINDER_RABBITMQ_HOST": "127.0.0.1",
             "WAYFINDER_RABBITMQ_PORT": str(self.rabbitmq_port),

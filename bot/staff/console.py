@@ -1,5 +1,7 @@
 """The console's shared state: the assistant (Rasa), accounts, needs log, directory, templates,
-the sign-in limiter. Everything is created on first use (no database work at import time)."""
+the sign-in limiter and the texts-per-call counter (in Redis when WAYFINDER_COUNTERS_REDIS_URL is
+set: bot/staff/shared_counters.py). Everything is created on first use (no database work at
+import time). The counters' methods may block on Redis: call them with asyncio.to_thread."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bot.directory import default as default_directory
 from bot.needs_log import NeedsLog
 from bot.staff.accounts import StaffAccounts
 from bot.staff.panel import Panel, build_panel
-from bot.staff.ratelimit import SignInLimiter
+from bot.staff.shared_counters import AddressLimiter, CallCounter, send_counter, sign_in_limiter
 from bot.staff.wording import wording
 
 HERE = Path(__file__).resolve().parent
@@ -52,7 +54,8 @@ class Console:
         self._accounts: StaffAccounts | None = None
         self._log: NeedsLog | None = None
         self._directory: Directory | None = None
-        self._limiter: SignInLimiter | None = None
+        self._limiter: AddressLimiter | None = None
+        self._sends: CallCounter | None = None
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html"]))
 
@@ -61,12 +64,17 @@ class Console:
             self._accounts = StaffAccounts()
         return self._accounts
 
-    def limiter(self) -> SignInLimiter:
+    def limiter(self) -> AddressLimiter:
+        """Failed sign-ins per client address."""
         if self._limiter is None:
-            settings = self.accounts().settings
-            self._limiter = SignInLimiter(settings.ip_max_failures,
-                                          settings.ip_window_minutes * 60.0)
+            self._limiter = sign_in_limiter(self.accounts().settings)
         return self._limiter
+
+    def sends(self) -> CallCounter:
+        """Texts sent per call."""
+        if self._sends is None:
+            self._sends = send_counter(self.accounts().settings)
+        return self._sends
 
     def needs_log(self) -> NeedsLog:
         if self._log is None:

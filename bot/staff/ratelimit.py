@@ -2,12 +2,14 @@
 
 An address with too many failed sign-ins in the window is refused for the rest of the window,
 whatever account it tries: this stops one computer guessing passwords across many accounts.
-Per process: with several Rasa instances each keeps its own count (the account lockout, in the
-database, is shared).
+This class counts in one process (`make run`). With several Rasa instances, set
+WAYFINDER_COUNTERS_REDIS_URL (`make cluster` does) and bot/staff/shared_counters.py counts in
+Redis for all of them, keeping this one as its fallback while Redis cannot be reached.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -20,6 +22,7 @@ class SignInLimiter:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._guard = threading.Lock()  # called from worker threads (asyncio.to_thread)
 
     def _recent(self, address: str) -> deque[float]:
         times = self._failures.get(address, deque())
@@ -29,12 +32,14 @@ class SignInLimiter:
         return times
 
     def blocked(self, address: str) -> bool:
-        return len(self._recent(address)) >= self.max_failures
+        with self._guard:
+            return len(self._recent(address)) >= self.max_failures
 
     def failed(self, address: str) -> None:
-        times = self._recent(address)
-        times.append(self.clock())
-        self._failures[address] = times
-        self._failures.move_to_end(address)
-        while len(self._failures) > MAX_ADDRESSES:
-            self._failures.popitem(last=False)
+        with self._guard:
+            times = self._recent(address)
+            times.append(self.clock())
+            self._failures[address] = times
+            self._failures.move_to_end(address)
+            while len(self._failures) > MAX_ADDRESSES:
+                self._failures.popitem(last=False)

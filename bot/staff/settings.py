@@ -25,6 +25,8 @@ class StaffSettings:
     secure_cookie: bool  # set the Secure flag even on plain http (behind a TLS proxy)
     ip_max_failures: int = 20  # failed sign-ins from one address (any accounts) in the window
     ip_window_minutes: int = 15
+    counters_redis_url: str = ""  # set: both counters live in this Redis, shared by instances
+    counters_prefix: str = "wayfinder"  # their keys' namespace there
 
 
 def load() -> StaffSettings:
@@ -36,4 +38,6 @@ def load() -> StaffSettings:
         secure_cookie=wayfinder_settings.text("WAYFINDER_STAFF_SECURE_COOKIE") == "1",
         ip_max_failures=_int("WAYFINDER_STAFF_IP_MAX_FAILURES", 20, 1),
         ip_window_minutes=_int("WAYFINDER_STAFF_IP_WINDOW_MINUTES", 15, 1),
+        counters_redis_url=wayfinder_settings.counters_redis_url(),
+        counters_prefix=wayfinder_settings.counters_prefix(),
     )

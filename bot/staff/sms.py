@@ -9,6 +9,7 @@ phone that has texted STOP to the council's SMS line.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -63,23 +64,28 @@ def compose(places: Sequence[dict[str, Any]]) -> str:
 
 
 class SendCounter:
-    """Texts sent per call, in memory (a handler's call lasts minutes)."""
+    """Texts sent per call, in memory (a handler's call lasts minutes). One process only: with
+    WAYFINDER_COUNTERS_REDIS_URL set, bot/staff/shared_counters.py counts in Redis for every
+    instance and keeps this one as its fallback."""
 
     def __init__(self) -> None:
         self._sent: OrderedDict[str, int] = OrderedDict()
+        self._guard = threading.Lock()  # called from worker threads (asyncio.to_thread)
 
     def take(self, call_id: str) -> bool:
         """Counts a send; False when this call has had its texts already."""
-        sent = self._sent.get(call_id, 0)
-        if sent >= TEXTS_PER_CALL:
-            return False
-        self._sent[call_id] = sent + 1
-        self._sent.move_to_end(call_id)
-        while len(self._sent) > MAX_CALLS_REMEMBERED:
-            self._sent.popitem(last=False)
-        return True
+        with self._guard:
+            sent = self._sent.get(call_id, 0)
+            if sent >= TEXTS_PER_CALL:
+                return False
+            self._sent[call_id] = sent + 1
+            self._sent.move_to_end(call_id)
+            while len(self._sent) > MAX_CALLS_REMEMBERED:
+                self._sent.popitem(last=False)
+            return True
 
     def give_back(self, call_id: str) -> None:
         """A send that did not go out does not count."""
-        if self._sent.get(call_id):
-            self._sent[call_id] -= 1
+        with self._guard:
+            if self._sent.get(call_id):
+                self._sent[call_id] -= 1

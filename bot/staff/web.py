@@ -118,15 +118,16 @@ def build_blueprint(console: Console) -> Blueprint:  # noqa: C901 - one route ta
             return refuse(403, "csrf")
         # the client from proxy headers only when Sanic is told to trust them, else the peer
         address = request.remote_addr or request.ip or "unknown"
+        limiter = console.limiter()  # may wait on Redis: never on the event loop
         try:
-            if console.limiter().blocked(address):
+            if await asyncio.to_thread(limiter.blocked, address):
                 raise SignInRefused("too many from this address")
             token = await asyncio.to_thread(console.accounts().sign_in, form.get("name"),
                                             form.get("password"))
         except SignInRefused:
-            busy = console.limiter().blocked(address)
+            busy = await asyncio.to_thread(limiter.blocked, address)
             if not busy:
-                console.limiter().failed(address)
+                await asyncio.to_thread(limiter.failed, address)
             pre = secrets.token_urlsafe(24)
             reply = console.page("signin.html", status=429 if busy else 401, pre=pre,
                                  refused=not busy, busy=busy)

@@ -43,7 +43,6 @@ def lookup_query(values: Any) -> str:
 def add_routes(bp: Blueprint, console: Any, page_route: Callable[..., Any],
                post_route: Callable[..., Any], headers: Callable[[], dict[str, str]]) -> None:
     p = console.prefix
-    counter = sms.SendCounter()
 
     @bp.get("/lookup")
     @page_route
@@ -97,12 +96,13 @@ def add_routes(bp: Blueprint, console: Any, page_route: Callable[..., Any],
             return said(400, "bad_number")
         if await asyncio.to_thread(console.needs_log().is_sms_opted_out, pseudonym(phone)):
             return said(409, "opted_out")
-        if not counter.take(str(session.call_id)):
+        counter = console.sends()  # may wait on Redis: never on the event loop
+        if not await asyncio.to_thread(counter.take, str(session.call_id)):
             return said(429, "too_many")
         text = await asyncio.to_thread(sms.compose, chosen)
         result = await send_once(settings_from(None, wayfinder_settings.environ()), phone, text)
         if result != "sent":
-            counter.give_back(str(session.call_id))
+            await asyncio.to_thread(counter.give_back, str(session.call_id))
             log.warning("staff console: places text not sent (%s)", result)  # never the number
             return said(502, "failed")
         log.info("staff console: places texted to the caller")  # never the number
