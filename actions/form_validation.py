@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction, ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.services import channel_of, directory, record
+from actions.services import channel_of, directory, domain_or_ours, record
 from bot.content import need_labels
 from bot.journey import (
     classify_network,
@@ -42,7 +42,7 @@ class ValidateSlotMappings(ValidationAction):
                   domain: DomainDict) -> list[dict[str, Any]]:
         """Validates as usual; a step read from a later message never replaces one already
         given (only an answer to the step question changes it)."""
-        events = await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain_or_ours(domain))
         kept = step_to_restore(tracker.events, tracker.get_slot("requested_slot"))
         if kept is not None:
             events.append(SlotSet("sds_step", kept))
@@ -169,6 +169,7 @@ class ValidateGuideForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         """Validates as usual, then sets "Question n of m" for the question asked next."""
+        domain = domain_or_ours(domain)
         events = await super().run(dispatcher, tracker, domain)
         answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot"
                        for e in events)

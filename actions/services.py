@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.types import DomainDict
 
 from bot.directory import Directory
 from bot.directory import default as default_directory
 from bot.needs_log.facts import SLOT as NEEDS_RECORD
+from bot.nlu.domain_builder import build_domain
 
 CHANNEL_NAMES = {"twilio": "sms", "socketio": "web", "rest": "web", "chat": "web", "staff": "staff"}
+
+
+@lru_cache(maxsize=1)
+def training_domain() -> DomainDict:
+    """The domain Rasa is trained with (domain.yml + data/domain/, as `make domain` builds it),
+    read once. Rasa does not send its 46 KB domain with every call (endpoints.yml
+    enable_selective_domain): the validation actions read the slots and the form from here."""
+    return build_domain()
+
+
+def domain_or_ours(domain: DomainDict) -> DomainDict:
+    """The domain Rasa sent, or ours when it sent none."""
+    return domain if domain else training_domain()
 
 
 def directory() -> Directory:

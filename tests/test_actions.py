@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
 from actions.form_validation import ValidateGuideForm, ValidateSlotMappings
@@ -240,3 +241,16 @@ def test_places_are_nearest_first_when_the_district_is_known(log):
     # A district outside the borough still gets places, just not sorted by distance.
     elsewhere = search_near(default(), "ZZ9", **query)
     assert elsewhere and all(option.distance_km is None for option in elsewhere)
+
+
+@pytest.mark.parametrize("text", ["my mum can't cook and she's lonely, we're in NM3", "I'm 84"])
+def test_validation_actions_read_our_domain_when_rasa_sends_none(text):
+    """endpoints.yml enable_selective_domain: Rasa sends no domain; the answers must not change."""
+    tracker = make_tracker(text=text, entities=[
+        {"entity": "need_area", "value": "nutrition"}, {"entity": "person_age", "value": 84}])
+    for action in (ValidateSlotMappings(), ValidateGuideForm()):
+        sent, with_domain = run(action, tracker)
+        dispatcher = CollectingDispatcher()
+        without = asyncio.run(action.run(dispatcher, tracker, {}))
+        assert without == with_domain and dispatcher.messages == sent
+    assert any(e.get("name") == "need_areas" for e in run(ValidateSlotMappings(), tracker)[1])
