@@ -1,6 +1,6 @@
 """The ids every part of Wayfinder agrees on, and their words per audience: read from ONE file,
 data/vocabulary.yml. Nothing else keeps a list of need areas, tiers, steps, roles, channels,
-outcomes, help kinds or groups."""
+outcomes, help kinds, groups or safeguarding risk kinds."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 VOCABULARY_PATH = Path(__file__).resolve().parent.parent / "data" / "vocabulary.yml"
 AUDIENCES: tuple[str, ...] = ("person", "sms", "staff", "commissioners")
 SECTIONS: tuple[str, ...] = ("need_areas", "tiers", "brokerage_functions", "steps", "roles",
-                             "channels", "outcomes", "help_kinds", "groups")
+                             "channels", "outcomes", "help_kinds", "groups", "risk_kinds")
 
 
 class VocabularyError(ValueError):
@@ -21,6 +21,7 @@ class VocabularyError(ValueError):
 
 
 def _labels(section: str, key: object, raw: Any) -> dict[str, str]:
+    # risk_kinds keep their words under `labels:` (next to contacts and group); the others inline.
     source = raw.get("labels", raw) if isinstance(raw, dict) else None
     if not isinstance(source, dict):
         raise VocabularyError(f"{section}.{key}: needs labels")

@@ -74,3 +74,25 @@ def test_labels_are_worked_out_once_but_handed_out_as_copies() -> None:
     assert again["nutrition"] == vocab.label("need_areas", "nutrition", "staff")
     assert again["nutrition"] != "changed by a caller"
     assert set(again) == set(vocab.NEED_AREAS)
+
+
+def test_risk_kinds_have_the_same_four_audiences_and_are_checked():
+    assert "risk_kinds" in vocab.SECTIONS
+    assert vocab.label("risk_kinds", "financial_abuse", "person") == "Money taken or a scam"
+    assert vocab.label("risk_kinds", "financial_abuse", "staff") == "Financial abuse / scams"
+    assert vocab.label("risk_kinds", "financial_abuse", "commissioners") == (
+        "Financial abuse or scams")
+    assert vocab.label("risk_kinds", "not_a_kind", "staff") == "not a kind"
+    staff = vocab.labels("risk_kinds", "staff")
+    assert list(staff) == list(vocab.RISK_KINDS) and staff["cuckooing"] == "Cuckooing"
+    for kind in vocab.RISK_KINDS:
+        assert len(vocab.label("risk_kinds", kind, "sms")) <= 30, kind  # a few words in a text
+    data = yaml.safe_load((ROOT / "data" / "vocabulary.yml").read_text(encoding="utf-8"))
+    del data["risk_kinds"]["neglect"]["labels"]["commissioners"]
+    with pytest.raises(VocabularyError, match="risk_kinds.neglect: no commissioners label"):
+        check(data)
+    data = yaml.safe_load((ROOT / "data" / "vocabulary.yml").read_text(encoding="utf-8"))
+    labels = data["risk_kinds"]["fire"]["labels"]
+    labels["public"] = labels.pop("person")  # the old audience name is not one of the four
+    with pytest.raises(VocabularyError, match="risk_kinds.fire: no person label"):
+        check(data)
