@@ -18,6 +18,7 @@ from bot.needs_log import schema as t
 from bot.nlu.domain_builder import build_domain
 from bot.staff import lookup, outcome, queue
 from bot.staff.accounts import SignInRefused, StaffAccounts
+from bot.staff.console import Console
 from bot.staff.panel import build_panel, correction_events
 from bot.staff.settings import StaffSettings
 from tests.staff.call import CALL
@@ -82,9 +83,24 @@ def test_panel_shows_needs_step_tiers_rights_and_places_with_contacts():
 def test_panel_turns_red_with_the_councils_procedure_on_a_disclosure():
     panel = build_panel({**CALL, "safeguarding_concern": True, "risk_kinds": ["neglect"]},
                         default_directory())
-    assert panel.safeguarding and panel.risk_kinds == ["neglect"]
+    assert panel.safeguarding and panel.risk_kinds == ["Neglect"]
     text = " ".join(panel.procedure) + panel.numbers
     assert "0113 496 0111" in text and "999" in text  # data/council.yml safeguarding line
+
+
+def test_panel_shows_a_workers_words_for_each_risk_kind_not_its_id():
+    kinds = ["domestic_abuse", "carer_breaking_point", "kind_from_a_newer_model"]
+    panel = build_panel({**CALL, "safeguarding_concern": True, "risk_kinds": kinds},
+                        default_directory())
+    # data/vocabulary.yml risk_kinds, staff; an id the vocabulary does not know falls back
+    assert panel.risk_kinds == ["Domestic abuse / coercive control",
+                                "Carer at breaking point (fears harming the person)",
+                                "kind from a newer model"]
+    html = Console(None).panel_html(panel)  # type: ignore[arg-type]
+    assert "What was disclosed: Domestic abuse / coercive control, Carer at breaking point" in html
+    assert "domestic_abuse" not in html and "domestic abuse," not in html
+    note = outcome.case_note(outcome.parse_outcome({}, []), panel, today=date(2026, 12, 1))
+    assert "(Domestic abuse / coercive control, Carer at breaking point" in note
 
 
 @pytest.mark.parametrize("slot,value", [("risk_check", False), ("safeguarding_concern", False),
@@ -134,6 +150,7 @@ def test_attention_queue_lists_kinds_only_and_mark_handled_removes_it(staff_db_u
     log.record_contact("quiet-session", "web")
     flags = queue.waiting(log.engine)
     assert [f.kinds for f in flags] == [("financial_abuse",)]
+    assert flags[0].labels == ("Financial abuse / scams",)  # what the queue page shows
     assert flags[0].contact_id != "web-session-1" and flags[0].channel == "web"
     assert queue.mark_handled(log.engine, flags[0].contact_id) is True
     assert queue.mark_handled(log.engine, flags[0].contact_id) is False

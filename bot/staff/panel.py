@@ -55,7 +55,7 @@ class Panel:
     rights_corrected: bool = False
     places: list[dict[str, Any]] = field(default_factory=list)
     safeguarding: bool = False
-    risk_kinds: list[str] = field(default_factory=list)
+    risk_kinds: list[str] = field(default_factory=list)  # staff labels, not ids
     procedure: list[str] = field(default_factory=list)
     numbers: str = ""
     all_needs: list[tuple[str, str]] = field(default_factory=list)
@@ -146,7 +146,9 @@ def build_panel(slots: Mapping[str, Any], directory: Directory) -> Panel:
         slots.get("risk_check") is True)
     if panel.safeguarding:
         values = council_values()
-        panel.risk_kinds = [kind.replace("_", " ") for kind in kinds]
+        # A social care worker's words for each kind (data/vocabulary.yml risk_kinds, staff);
+        # an id the vocabulary does not know is shown as label() shows it.
+        panel.risk_kinds = [vocab.label("risk_kinds", kind, "staff") for kind in kinds]
         panel.procedure = [step.format(**values) for step in words["safeguarding"]["steps"]]
         panel.numbers = words["safeguarding"]["numbers"].format(**values)
     return panel

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot import vocab
 from bot.needs_log import schema as t
 from bot.needs_log.repository import NeedsRepository
 
@@ -20,6 +21,11 @@ class Flag:
     channel: str | None
     last_seen: datetime
     kinds: tuple[str, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The kinds in a social care worker's words (data/vocabulary.yml risk_kinds, staff)."""
+        return tuple(vocab.label("risk_kinds", kind, "staff") for kind in self.kinds)
 
 
 def waiting(engine: Engine) -> list[Flag]:

@@ -169,7 +169,7 @@ def test_attention_queue_shows_kinds_only_and_can_be_marked_handled(page, consol
     sign_in(page, console_url)
     page.goto(console_url + "/queue")
     table = page.inner_text("#queue")
-    assert "financial abuse" in table and "web" in table
+    assert "Financial abuse / scams" in table and "web" in table  # staff words, not the id
     assert "purse" not in page.content() and sender not in page.content()
     assert "\tstaff\t" not in table  # staff calls are handled live, not queued
     check_page(page, out, "09-queue")
