@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot import privacy, vocab
 from bot.__main__ import main
-from bot.needs_log import NeedsLog
+from bot.needs_log import NeedsLog, facts
 from bot.report import build_report, render_html, suppress, write_report
 from tests.db_fixtures import *  # noqa: F403
 
@@ -98,6 +99,9 @@ def test_csv_numbers(written):
         "safeguarding": "<5",  # then the staff console's outcomes (none in this data)
         "signposted": "0", "needs_assessment": "0", "carers_assessment": "0",
         "safeguarding_referral": "0", "unmet_need": "0"}
+    kinds = by(read_csv(written / "safeguarding_kinds.csv"), "risk_kind")
+    assert list(kinds)[0] == "financial_abuse" and kinds["financial_abuse"] == "<5"
+    assert set(kinds.values()) == {"<5", "0"} and len(kinds) == len(vocab.RISK_KINDS)
     assert by(read_csv(written / "services.csv"), "service_id") == {"svc-1": "7"}
     assert read_csv(written / "weekly.csv") == [  # needs: 6+6+3, then 6+1; unmet 6+1, then 1
         {"week_starting": "2024-03-04", "new_contacts": "6", "needs_named": "15",
@@ -126,7 +130,7 @@ def test_html_suppresses_small_counts_and_needs_nothing_external(written):
     assert re.search(r">\s*4\s*<", channels) is None  # the real count (4) is never shown
     assert "<svg" in channels and ">&lt;5</text>" in channels
     for section in ("need_areas", "tiers", "unmet_needs", "steps", "channels", "roles",
-                    "weekly", "care_management_time"):
+                    "safeguarding_kinds", "weekly", "care_management_time"):
         assert f'id="{section}"' in html
     assert html.count("<svg") >= 9
     assert "<script" not in html and "src=" not in html and "http" not in html.split("<main>")[1]
@@ -184,3 +188,34 @@ def test_people_who_stopped_before_the_end_are_counted(log: NeedsLog) -> None:
     report = build_report(log.engine, START, END, council="Northmoor Borough Council")
     summary = {row[0]: row[2] for row in report.table("summary").rows}
     assert summary["abandoned"] == 7 and summary["contacts"] == 19
+
+
+def test_safeguarding_concerns_by_kind_in_commissioners_words(log: NeedsLog, tmp_path: Path):
+    """Facts as actions send them (the needs_record slot), applied as the consumer does."""
+    sent = [(f"s{i}", ["domestic_abuse"], f"k{i}", MONDAY) for i in range(6)]
+    sent += [("s0", ["financial_abuse"], "k0b", MONDAY),  # one person, two kinds: in both rows
+             ("s1", ["domestic_abuse"], "k1b", MONDAY),  # the same kind again: counted once
+             ("s6", ["not_a_kind"], "k6", MONDAY),  # unknown ids are stored as unspecified_risk
+             ("s7", ["neglect"], "k7", datetime(2024, 3, 18))]  # after the period
+    with log.uow() as uow:
+        for sender, kinds, key, at in sent:
+            who = privacy.pseudonym(sender)
+            facts.apply_fact(uow.repo, who, facts.contact("web"), at)
+            facts.apply_fact(uow.repo, who, facts.safeguarding(kinds, key), at)
+        uow.commit()
+    report = build_report(log.engine, START, END)
+    rows = report.table("safeguarding_kinds").rows
+    assert rows[:3] == [("domestic_abuse", "Domestic abuse", 6),
+                        ("financial_abuse", "Financial abuse or scams", 1),
+                        ("unspecified_risk", "Other risk of harm", 1)]
+    assert {row[2] for row in rows[3:]} == {0} and ("neglect", "Neglect", 0) in rows
+    assert {row[0]: row[2] for row in report.table("summary").rows}["safeguarding"] == 7
+    write_report(report, tmp_path, "both")
+    assert by(read_csv(tmp_path / "safeguarding_kinds.csv"), "risk_kind")["domestic_abuse"] == "6"
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="safeguarding_kinds"'):html.index('id="districts"')]
+    assert "<h2>Safeguarding concerns by kind</h2>" in section
+    assert '<td>Domestic abuse</td><td class="n">6</td>' in section
+    assert '<td>Financial abuse or scams</td><td class="n">&lt;5</td>' in section
+    assert '<td>Other risk of harm</td><td class="n">&lt;5</td>' in section
+    assert "domestic_abuse" not in section and "Domestic abuse / coercive control" not in section

@@ -67,6 +67,16 @@ def _fixed(kind: str, order: tuple, counts: list[tuple], extra_none: bool = True
     return [r for r in rows if r[0] or r[2]]  # 'not recorded' only if there are any
 
 
+def _risk_kind_rows(counts: list[tuple]) -> list[tuple]:
+    """Every risk kind (zeros included), most people first, then in order of urgency; a kind the
+    vocabulary no longer lists is kept, under its id."""
+    found = {str(k): int(n) for k, n in counts}
+    urgency = {kind: i for i, kind in enumerate(vocab.RISK_KINDS)}
+    order = sorted(set(vocab.RISK_KINDS) | set(found),
+                   key=lambda k: (-found.get(k, 0), urgency.get(k, len(urgency)), k))
+    return _fixed("risk_kinds", tuple(order), list(found.items()), extra_none=False)
+
+
 def _section(key: str, columns: list[str], rows: list[tuple], **chart: Any) -> ReportTable:
     words = load_yaml("wording.yml")["sections"][key]
     if len(words["header"]) != len(columns):
@@ -137,6 +147,8 @@ def build_report(engine: Engine, start: date, end: date, council: str = "") -> R
                                       _fixed("roles", vocab.ROLES, q.roles())))
         report.tables.append(_section("outcomes", ["outcome", "label", "people"],
                                       _fixed("outcomes", OUTCOMES, q.outcomes(), False)))
+        report.tables.append(_section("safeguarding_kinds", ["risk_kind", "label", "people"],
+                                      _risk_kind_rows(q.safeguarding_kinds())))
         districts = sorted(((d or "", _label("districts", d), n) for d, n in q.districts()),
                            key=lambda r: (r[0] == "", r[0]))
         report.tables.append(_section("districts", ["postcode_district", "label", "people"],

@@ -186,6 +186,14 @@ class ReportQueries:
         return self._rows(select(inner.c.service_id, people).group_by(inner.c.service_id)
                           .order_by(people.desc(), inner.c.service_id).limit(limit))
 
+    def safeguarding_kinds(self) -> list[tuple]:
+        """(risk kind, people): different people who disclosed each kind in the period, as the
+        summary's safeguarding count (one person with two kinds is in both rows)."""
+        s = t.safeguarding.c
+        inner = (select(s.kind, s.contact_id).where(self.period.holds(s.at))
+                 .group_by(s.kind, s.contact_id).subquery())
+        return self._rows(select(inner.c.kind, func.count()).group_by(inner.c.kind))
+
     def _contacts_by(self, column: ColumnElement) -> list[tuple]:
         c = t.contact.c
         return self._rows(select(column, func.count()).where(self.period.holds(c.first_seen))
