@@ -38,7 +38,7 @@ def test_outcome_draft_survives_a_reload_and_goes_when_the_call_ends(page, conso
     sign_in(page, console_url)
     keys = Keys(page)
     new_caller(keys)
-    run_call(keys, SIGNPOSTING_CALL[:2])
+    run_call(keys, SIGNPOSTING_CALL)  # the whole call: the panel has places to tick
     call_key = page.get_attribute('meta[name="call"]', "content")
     assert call_key and not call_key.startswith("staff-")  # a hash, never the conversation id
     outcome_form(page, console_url)
