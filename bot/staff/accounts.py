@@ -37,6 +37,12 @@ class Session:
     csrf_token: str
     call_id: str | None
 
+    @property
+    def call_key(self) -> str:
+        """Names the call in the browser (the console's form drafts): a hash of the call id, not
+        the conversation id itself, which would let anyone who saw it post into the call."""
+        return hashlib.sha256(self.call_id.encode("utf-8")).hexdigest()[:24] if self.call_id else ""
+
 
 class SignInRefused(Exception):
     """Wrong name or password, or the account is locked (the message never says which)."""

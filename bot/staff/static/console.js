@@ -1,10 +1,52 @@
 // Staff console: sends what the caller says, shows replies, keeps the panel up to date.
 // Keyboard: Enter sends; 1-9 (empty box) picks a button; Alt+N new caller; Alt+O outcome.
+// Drafts: what is typed or chosen in a form marked data-draft is kept in this tab's
+// sessionStorage under the call's key (meta "call", a hash of the call id) and put back after a
+// reload. Never kept: hidden fields (the CSRF token) and phone numbers. Dropped when the form's
+// work is done (data-draft-done), a text is sent, or the call ends (new caller, sign out).
 (function () {
   "use strict";
   var meta = function (name) { var m = document.querySelector('meta[name="' + name + '"]'); return m ? m.content : ""; };
   var prefix = meta("prefix");
   var csrf = meta("csrf");
+  var call = meta("call");
+  var DRAFT = "wf-draft:";
+  var store = (function () { try { return window.sessionStorage; } catch (e) { return null; } })();
+
+  function kept(f) {
+    return f.name && f.type !== "hidden" && f.type !== "tel" && f.type !== "password" && f.name !== "phone";
+  }
+
+  function saveDraft(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (!kept(f)) { return; }
+      values[f.name] = values[f.name] || [];
+      if (f.type !== "checkbox" && f.type !== "radio") { values[f.name].push(f.value); }
+      else if (f.checked) { values[f.name].push(f.value); }
+    });
+    try { store.setItem(DRAFT + call + ":" + form.dataset.draft, JSON.stringify(values)); } catch (e) { /* full or off */ }
+  }
+
+  function restoreDraft(form) {
+    var values = null;
+    try { values = JSON.parse(store.getItem(DRAFT + call + ":" + form.dataset.draft)); } catch (e) { /* none */ }
+    if (!values) { return; }
+    Array.prototype.forEach.call(form.elements, function (f) {
+      var v = values[f.name];
+      if (!kept(f) || !Array.isArray(v)) { return; }
+      if (f.type === "checkbox" || f.type === "radio") { f.checked = v.indexOf(f.value) >= 0; }
+      else { f.value = v[0] || ""; }  // one text box, select or textarea per name
+    });
+  }
+
+  // Removes the drafts whose key starts (or, with others, does not start) with start.
+  function forget(start, others) {
+    for (var i = store ? store.length - 1 : -1; i >= 0; i--) {
+      var k = store.key(i);
+      if (k.indexOf(DRAFT) === 0 && (k.indexOf(start) === 0) !== !!others) { store.removeItem(k); }
+    }
+  }
 
   function post(path, body) {
     return fetch(prefix + path, {
@@ -65,7 +107,9 @@
   }
 
   document.addEventListener("submit", function (e) {
-    if (e.target.id === "sms-form") {
+    if (e.target.hasAttribute("data-ends-call")) {
+      forget(DRAFT);
+    } else if (e.target.id === "sms-form") {
       e.preventDefault();
       var phone = document.getElementById("sms-phone");
       var places = Array.prototype.map.call(e.target.querySelectorAll('input[name="place"]'), function (i) { return i.value; });
@@ -74,7 +118,7 @@
       post("/outcome/sms", { phone: phone.value, places: places }).then(function (data) {
         out.textContent = data.message || data.error || "";
         out.className = data.error ? "error" : "notice";
-        if (!data.error) { phone.value = ""; }
+        if (!data.error) { phone.value = ""; forget(DRAFT + call + ":"); }
       });
     } else if (e.target.id === "say") {
       e.preventDefault();
@@ -101,7 +145,12 @@
     }
   });
 
+  document.addEventListener("input", function (e) {
+    if (call && store && e.target.form && e.target.form.dataset.draft) { saveDraft(e.target.form); }
+  });
+
   document.addEventListener("change", function (e) {
+    if (call && store && e.target.form && e.target.form.dataset.draft) { saveDraft(e.target.form); }
     var slot = e.target.dataset && e.target.dataset.slot;
     if (slot && e.target.value) {
       post("/call/correct", { slot: slot, value: e.target.value }).then(showPanel);
@@ -111,7 +160,7 @@
   document.addEventListener("keydown", function (e) {
     if (e.altKey && (e.key === "n" || e.key === "N")) {
       var f = document.getElementById("new-caller");
-      if (f) { e.preventDefault(); f.submit(); }
+      if (f) { e.preventDefault(); forget(DRAFT); f.submit(); }
     } else if (e.altKey && (e.key === "o" || e.key === "O")) {
       e.preventDefault(); window.location.href = prefix + "/outcome";
     } else if (e.target.id === "text" && e.target.value === "" && /^[1-9]$/.test(e.key)) {
@@ -120,6 +169,14 @@
       if (pick) { e.preventDefault(); pick.click(); }
     }
   });
+
+  if (store) {
+    forget(DRAFT + call + ":", true);  // drafts of calls that have ended (or all, if none is on)
+    Array.prototype.forEach.call(document.querySelectorAll("[data-draft-done]"), function (el) {
+      store.removeItem(DRAFT + call + ":" + el.dataset.draftDone);
+    });
+    if (call) { Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), restoreDraft); }
+  }
 
   var panel = document.getElementById("panel");
   if (panel && panel.querySelector(".alarm")) { panel.classList.add("red"); }
