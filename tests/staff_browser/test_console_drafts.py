@@ -1,8 +1,8 @@
 """What a worker types in the outcome page survives a reload and goes when its work is done.
 
 Kept in the tab's sessionStorage under a hash of the call id (bot/staff/static/console.js); the
-caller's phone number is never kept. Runs after test_console_corrections.py (file order), which
-counts the fake Twilio API's texts from a fresh start.
+caller's phone number is never kept. Sends one text (test_console_corrections.py counts only the
+texts its own call sends, so the order of the files does not matter).
 """
 
 from __future__ import annotations
