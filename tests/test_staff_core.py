@@ -200,3 +200,14 @@ def test_channel_variants_must_extend_an_existing_response_with_a_channel():
     with pytest.raises(DomainMergeError):
         merge(base, {"channel_variants": {"utter_missing": [{"channel": "staff", "text": "t"}]}},
               "f")
+
+
+def test_every_faq_answer_has_a_staff_variant_that_does_not_say_you():
+    responses = build_domain()["responses"]
+    answers = [name for name in responses if name.startswith("utter_faq/")]
+    assert len(answers) >= 9
+    for name in answers:
+        staff = [v["text"] for v in responses[name] if v.get("channel") == "staff"]
+        assert staff, name
+        words = {w.strip(".,:()").lower() for text in staff for w in text.split()}
+        assert not words & {"you", "your", "you're", "yourself"}, (name, staff)
