@@ -17,8 +17,9 @@ FILE = Path(__file__).resolve().parent / "safeguarding" / "heldout" / "conversat
 # an answer or "go back" deserves better): printed as met or NOT MET.
 TARGET_URGENT, TARGET_CHECK = 0.01, 0.05
 # What make test enforces (never raise these maxima): measured when the set was added, with the
-# risk model trained on four outside writers: urgent 0.008 (3 of 395), check 0.061.
-MAX_URGENT, MAX_CHECK = 0.015, 0.07
+# risk model trained on four outside writers: urgent 0.008 (3 of 395), check 0.061; fifth session
+# (seven writers, denied words marked): urgent 0.013 (5 of 395), check 0.051.
+MAX_URGENT, MAX_CHECK = 0.015, 0.06
 
 
 def items() -> list[dict[str, str]]:

@@ -38,12 +38,13 @@ HELDOUT = Path(__file__).resolve().parent / "safeguarding" / "heldout"
 # The issue's targets (issue 9, "An evaluation that can fail"): printed as met or NOT MET.
 TARGET_URGENT_OR_CHECK, TARGET_URGENT = 0.99, 0.95
 TARGET_NEAR_URGENT, TARGET_NEAR_CHECK = 0.03, 0.15
-# What make test enforces: no regression below the figures reached on 2026-12-01 after training on
-# four outside writers (urgent-or-check 0.992, urgent 0.953, near-miss 999s 0.048, checks 0.101).
-# Raise these as the detector improves; issue 9 stays open until the targets above are met.
-# Never lower them.
-MIN_URGENT_OR_CHECK, MIN_URGENT = 0.988, 0.95
-MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.055, 0.115
+# What make test enforces: no regression below the figures reached (2026-12-01, fourth session:
+# urgent-or-check 0.992, urgent 0.953, near-miss 999s 0.048, checks 0.101; fifth session, model
+# with denied words marked, hard examples weighted, seven outside writers: 0.994, 0.953, 0.037,
+# 0.076). Tighten these as the detector improves; issue 9 stays open until the targets above are
+# met. Never loosen them.
+MIN_URGENT_OR_CHECK, MIN_URGENT = 0.99, 0.95
+MAX_NEAR_URGENT, MAX_NEAR_CHECK = 0.045, 0.09
 CHECKS = ("utter_safeguarding_check", "utter_safeguarding_check_suicidal")
 
 

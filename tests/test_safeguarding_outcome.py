@@ -69,3 +69,13 @@ def test_the_model_kind_leads_only_when_its_reply_has_the_rule_kinds_numbers():
 ])
 def test_context_words(text, soft):
     assert softened(text) is soft
+
+
+def test_a_mental_health_rule_hit_the_model_doubts_is_asked_directly_not_999():
+    veto = Thresholds(urgent=0.6, check=0.35, suicide=0.4, rule_veto=0.15, mental_health_veto=0.1)
+    doubted = decide(("suicide_self_harm",), _score(0.05, "suicidal"), veto)
+    assert doubted.outcome == "check" and doubted.kinds == ("suicidal",)  # Samaritans' question
+    assert decide(("suicide_self_harm",), _score(0.2, "suicidal"), veto).outcome == "urgent"
+    # Other kinds keep their own veto: a doubted fall is the general check, not the suicide one.
+    fall = decide(("fall_long_lie",), _score(0.05), veto)
+    assert fall.outcome == "check" and "suicidal" not in fall.kinds

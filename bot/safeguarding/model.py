@@ -1,6 +1,7 @@
 """The learned risk model: how likely a message discloses harm, and of which kind.
 
-Word (1-2) and character (2-5, within words) n-gram TF-IDF features into a logistic regression,
+Word (1-2, denied words marked: negation_marks.py) and character (2-5, within words) n-gram TF-IDF
+features into a logistic regression,
 trained only on data in this repo by bot.safeguarding.model_builder (make safeguarding-model).
 """
 

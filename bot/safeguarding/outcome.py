@@ -22,6 +22,9 @@ class Thresholds:
     check: float = 0.35
     suicide: float = 0.4  # P(harm) x P(suicide kinds): a hint this strong is asked about directly
     rule_veto: float = 0.15  # a rule hit the model scores below this is a check, not urgent
+    # A suicide / mental-health phrase hit the model scores below this: the direct suicide
+    # question with Samaritans' number, not the crisis reply (0: off, every such hit is urgent).
+    mental_health_veto: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,11 @@ def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
             thresholds: Thresholds) -> Decision:
     if rule_kinds:
         kinds = _with_model_kind(kinds_by_urgency(rule_kinds) or (FALLBACK_KIND,), score)
-        never_only_a_check = _group(kinds[0]) == "mental_health"
-        if score is not None and score.risk < thresholds.rule_veto and not never_only_a_check:
+        mental_health = _group(kinds[0]) == "mental_health"
+        if score is not None and mental_health and score.risk < thresholds.mental_health_veto:
+            # Never only the general check: asked directly, Samaritans' number in the same reply.
+            return Decision(CHECK, (SUICIDE_KIND,), "rules")
+        if score is not None and score.risk < thresholds.rule_veto and not mental_health:
             return Decision(CHECK, kinds, "rules")
         return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
     if score is None:
