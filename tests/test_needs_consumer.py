@@ -210,6 +210,8 @@ def test_the_sql_broker_writes_after_the_save_in_order_and_close_waits(sqlite_ur
         tracker.update(ActionExecuted("action_listen"))
         asyncio.run(store.save(tracker))
     asyncio.run(broker.close())
+    tracker.update(ActionExecuted("action_listen"))  # a save after Rasa closed the broker
+    asyncio.run(store.save(tracker))
     engine = make_engine(broker_url)
     with engine.connect() as connection:
         data = [row[0] for row in connection.execute(text("select data from events order by id"))]

@@ -49,7 +49,7 @@ class WayfinderEventBroker(SQLEventBroker):
         super().__init__(**arguments)
         if self.engine.dialect.name == "sqlite":  # connections kept, not one per event
             self.engine.dispose()
-            # Written from the tracker store's worker threads: a small pool shared by them
+            # Written from the writer thread below: connections kept in a small pool
             # (SQLite's file default is a new connection per use).
             self.engine = sqlalchemy.create_engine(
                 self.engine.url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2,
@@ -64,8 +64,12 @@ class WayfinderEventBroker(SQLEventBroker):
 
     def publish_later(self, events: list[dict[str, Any]]) -> None:
         """Queues a turn's events for publish_many in the writer thread and returns at once."""
-        if events:
+        if not events:
+            return
+        try:
             self._writer.submit(self._publish_logged, events)
+        except RuntimeError:  # closed (Rasa is stopping): written here rather than lost
+            self._publish_logged(events)
 
     def _publish_logged(self, events: list[dict[str, Any]]) -> None:
         try:
