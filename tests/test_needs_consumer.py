@@ -4,6 +4,7 @@ store, applied once per event, never resurrecting an erased person."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -179,12 +180,13 @@ def test_a_turn_saved_by_the_tracker_store_reaches_the_log_through_the_sql_broke
     from bot.plugins.tracker_store import WayfinderTrackerStore
 
     broker_url = f"sqlite:///{tmp_path / 'events.db'}"
-    store = WayfinderTrackerStore(domain=Domain.empty(),
-                                  event_broker=WayfinderEventBroker(broker_url), url=sqlite_url)
+    broker = WayfinderEventBroker(broker_url)
+    store = WayfinderTrackerStore(domain=Domain.empty(), event_broker=broker, url=sqlite_url)
     tracker = DialogueStateTracker.from_events("person-9", [
         UserUttered("mum can't cook", timestamp=time.time()),
         SlotSet(f.SLOT, ANSWER, timestamp=time.time()), ActionExecuted("action_listen")])
     asyncio.run(store.save(tracker))
+    broker.flush()  # written after the save returned, by the broker's own thread
     engine = make_engine(broker_url)
     consumer = Consumer(log)
     assert drain_sql_broker(consumer, engine) == 3
@@ -192,3 +194,42 @@ def test_a_turn_saved_by_the_tracker_store_reaches_the_log_through_the_sql_broke
     assert consumer.counts.applied == 1
     assert rows(log, "select need_area from wf_need order by need_area") == [
         ("home_safety",), ("nutrition",)]
+
+
+def test_the_sql_broker_writes_after_the_save_in_order_and_close_waits(sqlite_url, tmp_path):
+    """The reply does not wait for the broker: turns are queued, written in the order saved,
+    and Rasa's close() at shutdown waits for what is queued."""
+    from bot.plugins.tracker_store import WayfinderTrackerStore
+
+    broker_url = f"sqlite:///{tmp_path / 'events.db'}"
+    broker = WayfinderEventBroker(broker_url)
+    store = WayfinderTrackerStore(domain=Domain.empty(), event_broker=broker, url=sqlite_url)
+    tracker = DialogueStateTracker.from_events("person-10", [UserUttered("hi")])
+    for turn in range(20):
+        tracker.update(SlotSet(f.SLOT, [f.step(turn % 7 + 1)]))
+        tracker.update(ActionExecuted("action_listen"))
+        asyncio.run(store.save(tracker))
+    asyncio.run(broker.close())
+    tracker.update(ActionExecuted("action_listen"))  # a save after Rasa closed the broker
+    asyncio.run(store.save(tracker))
+    engine = make_engine(broker_url)
+    with engine.connect() as connection:
+        data = [row[0] for row in connection.execute(text("select data from events order by id"))]
+    engine.dispose()
+    stored = asyncio.run(store.retrieve("person-10"))
+    assert [json.loads(d)["timestamp"] for d in data] == [e.timestamp for e in stored.events]
+
+
+def test_a_failed_broker_write_is_logged_without_what_was_said(tmp_path, caplog):
+    broker = WayfinderEventBroker(f"sqlite:///{tmp_path / 'events.db'}")
+
+    def fail(events: list) -> None:
+        raise RuntimeError(f"cannot write {events}")
+
+    broker.publish_many = fail  # type: ignore[method-assign]
+    with caplog.at_level("ERROR"):
+        broker.publish_later([{"sender_id": "person-11", "event": "user", "text": "mum fell"}])
+        broker.flush()
+    assert "event_broker.publish_failed RuntimeError" in caplog.text
+    assert "mum fell" not in caplog.text and "person-11" not in caplog.text
+    asyncio.run(broker.close())

@@ -15,7 +15,8 @@ On top of Rasa's SQLTrackerStore:
   WAYFINDER_RETENTION_DAYS), in a worker thread so the event loop never waits for it;
 - reads and writes run in worker threads too (Rasa's own do blocking work inside async def);
 - the event broker gets exactly the redacted events stored, once, after the commit (Rasa's
-  save reads the whole conversation again to find them); our SQL broker in the same thread.
+  save reads the whole conversation again to find them); our SQL broker queues them
+  (publish_later: its own writer thread, in order) so the reply does not wait for it.
 """
 
 from __future__ import annotations
@@ -126,13 +127,17 @@ class WayfinderTrackerStore(SQLTrackerStore):
         gets exactly the (redacted) events stored, after they are stored.
 
         Rasa's own save first loads the whole stored tracker again to work out which events are
-        new for the broker (a second read per turn). Our SQL broker writes a turn's events in
-        one transaction in the same worker thread; another broker (Pika) is handed them here."""
+        new for the broker (a second read per turn). Our SQL broker is handed a turn's events to
+        write in its own thread (one transaction, in order) and the reply goes out without
+        waiting for it; another broker (Pika) is handed them one by one here."""
         stored = await asyncio.to_thread(self._write, tracker)
-        if stored and self.event_broker is not None and not hasattr(self.event_broker,
-                                                                    "publish_many"):
-            for body in stored:
-                self.event_broker.publish(body)
+        if stored and self.event_broker is not None:
+            publish_later = getattr(self.event_broker, "publish_later", None)
+            if publish_later is not None:
+                publish_later(stored)
+            else:
+                for body in stored:
+                    self.event_broker.publish(body)
         self._schedule_purge()
 
     def _write(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
@@ -151,12 +156,6 @@ class WayfinderTrackerStore(SQLTrackerStore):
                 # unit of work was about half of each write: py-spy, issue 14).
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
-        publish_many = getattr(self.event_broker, "publish_many", None)
-        if stored and publish_many is not None:
-            try:
-                publish_many(stored)  # one transaction per turn (bot/plugins/event_broker.py)
-            except Exception as error:  # noqa: BLE001 - the consumer reconciles from the store
-                logger.error("tracker_store.publish_failed %s", type(error).__name__)
         return stored
 
     def _schedule_purge(self) -> None:
