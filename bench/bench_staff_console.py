@@ -20,8 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.chromium import debian_chromium  # noqa: E402
 from tests.staff_browser.calls import Keys, new_caller, record_outcome, rest  # noqa: E402
-from tests.staff_browser.conftest import CHROMIUM, env, sign_in  # noqa: E402
+from tests.staff_browser.conftest import env, sign_in  # noqa: E402
 
 # (kind, value, payload): a button is picked by its number, text is typed as the caller said it.
 VIGNETTES = {
@@ -81,13 +82,9 @@ def citizen_call(steps) -> tuple[int, float, bool]:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     console_url = env("STAFF_TEST_RASA_URL") + "/webhooks/staff"
     rows = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+    with debian_chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         sign_in(page, console_url)
@@ -95,7 +92,6 @@ def main() -> int:
             c_keys, c_secs, note_len, c_ok = console_call(page, steps)
             p_keys, p_secs, p_ok = citizen_call(steps)
             rows.append((name, c_keys, c_secs, c_ok, p_keys, p_secs, p_ok, note_len))
-        browser.close()
     print("\nStaff console vs citizen chat, New caller -> recorded outcome (keyboard only)")
     print(f"{'vignette':28} {'console keys':>12} {'console s':>9} {'chat keys':>9} "
           f"{'chat s':>7} {'chat keys + note':>16}")

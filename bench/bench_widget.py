@@ -21,34 +21,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bot.widget.bundle import bundle_bytes  # noqa: E402
+from tests.stage_servers import start_servers, stop_servers  # noqa: E402
 
 FIRST = "document.querySelectorAll('.wf-msg.wf-bot').length > 0"
 
 
 def start(rasa_port: int, actions_port: int, folder: str) -> subprocess.Popen:
-    ready = Path(folder) / "ready"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
            "RASA_TOKEN": "bench-token", "PYTHONPATH": str(PROJECT_ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port",
-         str(actions_port), "--ready-file", str(ready)], cwd=PROJECT_ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while not ready.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("servers did not start")
-        time.sleep(1)
-    return process
+    return start_servers(env, rasa_port, actions_port, Path(folder) / "ready",
+                         Path(folder) / "serve.log")
 
 
 def measure(rasa_port: int, runs: int) -> dict[str, list[float]]:
-    from playwright.sync_api import sync_playwright
+    from tests.chromium import debian_chromium
 
     base = f"http://127.0.0.1:{rasa_port}"
     found: dict[str, list[float]] = {"launcher": [], "page": []}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu"])
+    with debian_chromium() as browser:
         for number in range(runs + 1):  # the first run warms up the servers and is not counted
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
@@ -65,7 +55,6 @@ def measure(rasa_port: int, runs: int) -> dict[str, list[float]]:
             if number:
                 found["launcher"].append(launcher_ms)
                 found["page"].append(page_ms)
-        browser.close()
     return found
 
 
@@ -89,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             found = measure(args.rasa_port, args.runs)
         finally:
-            process.terminate()
-            process.wait(timeout=60)
+            stop_servers(process)
     print(f"Time to first message, launcher click to welcome: {describe(found['launcher'])}")
     print(f"Time to first message, full-page chat from navigation: {describe(found['page'])}")
     return 0

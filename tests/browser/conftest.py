@@ -8,21 +8,15 @@ from typing import Any
 import pytest
 
 from tests.browser.harness import SIZES, STATE
-
-CHROMIUM = "/usr/bin/chromium"
+from tests.chromium import debian_chromium
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
     if not STATE:
         raise RuntimeError("run the browser tests with python -m tests.browser.run")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-gpu"])
+    with debian_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

@@ -10,37 +10,19 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.browser import harness
 from tests.fake_twilio import FakeTwilioAPI
+from tests.stage_servers import start_servers, stop_servers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUT = PROJECT_ROOT / "results" / "browser"
 TWILIO_TEST_ENV = {"TWILIO_ACCOUNT_SID": "ACbrowser", "TWILIO_AUTH_TOKEN": "browser-auth-token",
                    "TWILIO_NUMBER": "+447700900123", "TWILIO_REPLY_MODE": "twiml"}
-
-
-def serve(env: dict[str, str], rasa_port: int, actions_port: int) -> subprocess.Popen:
-    ready = OUT / "ready"
-    ready.unlink(missing_ok=True)
-    log = (OUT / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port",
-         str(actions_port), "--ready-file", str(ready)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while not ready.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.terminate()
-            raise SystemExit(f"servers did not start; see {log.name}")
-        time.sleep(1)
-    return process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,16 +43,13 @@ def main(argv: list[str] | None = None) -> int:
                "WAYFINDER_CORS_ORIGINS": site_url}
         harness.STATE.update(rasa_url=rasa_url, token="browser-token", site_url=site_url,
                              twilio=twilio, out=OUT)
-        process = serve(env, args.rasa_port, args.actions_port)
+        process = start_servers(env, args.rasa_port, args.actions_port, OUT / "ready",
+                                OUT / "serve.log")
         try:
             code = pytest.main(["-q", "-p", "no:cacheprovider", "--durations=8",
                                 str(Path(__file__).parent), *args.pytest_args])
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_servers(process)
     print("Browser tests:", "PASS" if code == 0 else "FAIL", f"(screenshots in {OUT})")
     return int(code)
 

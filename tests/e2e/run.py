@@ -14,12 +14,12 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from tests.e2e import pii_canary
+from tests.stage_servers import start_servers, stop_servers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ADMIN = os.environ.get("WAYFINDER_TEST_POSTGRES_URL",
@@ -49,29 +49,9 @@ def fresh_broker_file() -> Path:
 
 def serve(env: dict[str, str], rasa_port: int, actions_port: int, dead_actions: bool,
           ready: Path) -> subprocess.Popen:
-    ready.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port),
-               "--actions-port", str(actions_port), "--ready-file", str(ready)]
-    if dead_actions:
-        command.append("--dead-actions")
-    log = open(PROJECT_ROOT / "results" / f"e2e-serve-{'dead' if dead_actions else 'live'}.log",
-               "w")
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while not ready.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"servers did not start; see {log.name}")
-        time.sleep(1)
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    log = PROJECT_ROOT / "results" / f"e2e-serve-{'dead' if dead_actions else 'live'}.log"
+    return start_servers(env, rasa_port, actions_port, ready, log,
+                         ["--dead-actions"] if dead_actions else [])
 
 
 def pytest(env: dict[str, str], marker: str) -> int:
@@ -103,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         failures += pytest(env, "e2e and not no_actions")
     finally:
-        stop(process)
+        stop_servers(process)
     env["WAYFINDER_TEST_RASA_NO_ACTIONS_URL"] = url
     env["WAYFINDER_TEST_FAKE_ACTIONS_PORT"] = str(fake_port)
     env["WAYFINDER_ACTION_RETRY_AFTER"] = "5"  # short, so fault tests can wait it out
@@ -111,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         failures += pytest(env, "e2e and no_actions")
     finally:
-        stop(process)
+        stop_servers(process)
     leaks = pii_canary.check(env["DATABASE_URL"], [PROJECT_ROOT / "results",
                                                    PROJECT_ROOT / "data" / "local"])
     print("\n".join(leaks) or "PII canary: no identifier found in any table, file or log.")

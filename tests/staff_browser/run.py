@@ -13,42 +13,16 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.fake_twilio import FakeTwilioAPI
+from tests.stage_servers import start_servers, stop_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "results" / "staff"
 START_S = 480  # Rasa loads in ~35 s alone; on a shared 2-core machine it took over 240 s
 TWILIO = {"TWILIO_ACCOUNT_SID": "ACstaffbrowser", "TWILIO_AUTH_TOKEN": "staff-browser-token",
           "TWILIO_NUMBER": "+447700900998"}
-
-
-def start(env: dict[str, str], rasa_port: int, actions_port: int) -> subprocess.Popen:
-    ready = OUT / "ready"
-    ready.unlink(missing_ok=True)
-    log = (OUT / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.serve", "--rasa-port", str(rasa_port), "--actions-port",
-         str(actions_port), "--ready-file", str(ready), "--timeout", str(START_S)], cwd=ROOT,
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + START_S + 60
-    while not ready.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise SystemExit(f"servers did not start; see {OUT / 'serve.log'}")
-        time.sleep(1)
-    return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()  # bot.serve stops the servers it started
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
                STAFF_TEST_PASSWORD=password, STAFF_TEST_OUT=str(OUT))
     with FakeTwilioAPI(TWILIO["TWILIO_ACCOUNT_SID"], TWILIO["TWILIO_AUTH_TOKEN"]) as twilio:
         env.update(TWILIO, TWILIO_API_BASE_URL=twilio.url)  # "text the places" against a fake
-        server = start(env, args.rasa_port, args.actions_port)
+        server = start_servers(env, args.rasa_port, args.actions_port, OUT / "ready",
+                               OUT / "serve.log", ["--timeout", str(START_S)], START_S,
+                               new_session=True)
         try:
             code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p",
                                     "no:cacheprovider", "tests/staff_browser", *args.pytest_args],
@@ -85,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 code = subprocess.call([sys.executable, "bench/bench_staff_console.py"],
                                        cwd=ROOT, env=env)
         finally:
-            stop(server)
+            stop_servers(server)
     return code
 
 
