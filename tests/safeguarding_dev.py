@@ -77,9 +77,7 @@ def configured() -> Thresholds:
 
     config = yaml.safe_load((Path(__file__).resolve().parent.parent / "config.yml").read_text())
     own = next(c for c in config["pipeline"] if c["name"].endswith("SafeguardingDetector"))
-    return Thresholds(urgent=float(own["urgent_threshold"]), check=float(own["check_threshold"]),
-                      suicide=float(own["suicide_threshold"]), rule_veto=float(own["rule_veto"]),
-                      mental_health_veto=float(own.get("mental_health_veto", 0.0)))
+    return Thresholds.from_config(own)
 
 
 def outcomes(scored: list[Scored], thresholds: Thresholds | None = None) -> list[str]:

@@ -79,3 +79,10 @@ def test_a_mental_health_rule_hit_the_model_doubts_is_asked_directly_not_999():
     # Other kinds keep their own veto: a doubted fall is the general check, not the suicide one.
     fall = decide(("fall_long_lie",), _score(0.05), veto)
     assert fall.outcome == "check" and "suicidal" not in fall.kinds
+
+
+def test_thresholds_from_the_detectors_settings():
+    got = Thresholds.from_config({"urgent_threshold": 0.55, "check_threshold": "0.3",
+                                  "suicide_threshold": 0.4, "rule_veto": 0.25})
+    assert got == Thresholds(urgent=0.55, check=0.3, suicide=0.4, rule_veto=0.25,
+                             mental_health_veto=0.0)

@@ -59,10 +59,7 @@ class SafeguardingDetector(GraphComponent):
                 "rule_veto": 0.15, "mental_health_veto": 0.0, "classifier_check_threshold": 1.01}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._thresholds = Thresholds(
-            urgent=float(config["urgent_threshold"]), check=float(config["check_threshold"]),
-            suicide=float(config["suicide_threshold"]), rule_veto=float(config["rule_veto"]),
-            mental_health_veto=float(config["mental_health_veto"]))
+        self._thresholds = Thresholds.from_config(config)
         self._classifier_check = float(config["classifier_check_threshold"])
         self._own_nlp: Any = None
         self._model = load_model()  # fails at load time, loudly, if `make train` was skipped

@@ -5,7 +5,9 @@ Pure Python (no Rasa): the Rasa component, the evaluation and the bench all call
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.safeguarding.config import FALLBACK_KIND, kinds_by_urgency, risk_kinds
 from bot.safeguarding.model import SUICIDE_KINDS, RiskScore
@@ -25,6 +27,15 @@ class Thresholds:
     # A suicide / mental-health phrase hit the model scores below this: the direct suicide
     # question with Samaritans' number, not the crisis reply (0: off, every such hit is urgent).
     mental_health_veto: float = 0.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Thresholds:
+        """From SafeguardingDetector's settings in config.yml (its names for the same figures)."""
+        return cls(urgent=float(config["urgent_threshold"]),
+                   check=float(config["check_threshold"]),
+                   suicide=float(config["suicide_threshold"]),
+                   rule_veto=float(config["rule_veto"]),
+                   mental_health_veto=float(config.get("mental_health_veto", 0.0)))
 
 
 @dataclass(frozen=True)
