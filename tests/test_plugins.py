@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import yaml
 
 from bot.council import load_council
@@ -44,3 +46,31 @@ def test_sms_channel_is_on_only_with_twilio_credentials(monkeypatch):
     monkeypatch.setenv("TWILIO_NUMBER", "+447700900123")
     with_sms = yaml.safe_load(credentials_file().read_text())
     assert "bot.channels.twilio_sms.TwilioSMSInput" in with_sms
+
+
+def test_sqlite_tracker_store_and_broker_keep_connections_for_worker_threads(tmp_path):
+    """Both SQLite engines pool their connections (one shared builder) and accept use from
+    another thread (reads, writes and the broker's writer run in worker threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import sqlalchemy.pool
+    from sqlalchemy import text
+
+    from bot.plugins.event_broker import WayfinderEventBroker
+    from bot.plugins.tracker_store import WayfinderTrackerStore
+
+    store = WayfinderTrackerStore(url=f"sqlite:///{tmp_path / 'trackers.db'}")
+    broker = WayfinderEventBroker(url=f"sqlite:///{tmp_path / 'events.db'}")
+    try:
+        for engine in (store.engine, broker.engine):
+            assert isinstance(engine.pool, sqlalchemy.pool.QueuePool)
+            with engine.connect() as connection:  # opened here, then used in another thread
+                ran = ThreadPoolExecutor(1).submit(
+                    lambda c=connection: c.execute(text("select 1")).scalar()).result()
+            assert ran == 1
+        broker.publish({"event": "user", "sender_id": "s1", "text": "hello"})
+        with broker.engine.connect() as connection:
+            assert connection.execute(text("select count(*) from events")).scalar() == 1
+    finally:
+        asyncio.run(broker.close())
+        store.engine.dispose()

@@ -22,13 +22,12 @@ from typing import Any
 
 import sqlalchemy
 import sqlalchemy.orm
-import sqlalchemy.pool
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import event
 
 from bot.needs_log.db import default_broker_url
-from bot.plugins.tracker_store import sql_store_arguments
+from bot.plugins.tracker_store import pooled_sqlite_engine, sql_store_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +48,8 @@ class WayfinderEventBroker(SQLEventBroker):
         super().__init__(**arguments)
         if self.engine.dialect.name == "sqlite":  # connections kept, not one per event
             self.engine.dispose()
-            # Written from the writer thread below: connections kept in a small pool
-            # (SQLite's file default is a new connection per use).
-            self.engine = sqlalchemy.create_engine(
-                self.engine.url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2,
-                max_overflow=6, connect_args={"check_same_thread": False})
+            # Written from the writer thread below: connections kept in a small pool.
+            self.engine = pooled_sqlite_engine(self.engine.url)
             self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
             # No fsync per commit: after a power cut the last events may be missing here, and
             # the consumer finds them in the tracker store instead.

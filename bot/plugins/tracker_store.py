@@ -66,6 +66,14 @@ def sql_store_arguments(url: str) -> dict[str, Any]:
     return arguments
 
 
+def pooled_sqlite_engine(url: sqlalchemy.engine.URL) -> sqlalchemy.engine.Engine:
+    """An engine for a SQLite file whose connections are kept for reuse by worker threads
+    (SQLAlchemy 1.4's SQLite file default opens and closes a connection per use). Each session
+    still ends its transaction before its connection goes back to the pool."""
+    return sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2,
+                                    max_overflow=6, connect_args={"check_same_thread": False})
+
+
 def _limit_waits(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -96,13 +104,9 @@ class WayfinderTrackerStore(SQLTrackerStore):
         self._last_purge = 0.0
 
     def _pool_sqlite_connections(self) -> None:
-        """Connections to the SQLite file kept for reuse by the worker threads (SQLite's file
-        default in SQLAlchemy 1.4 is a new connection per session). Same file, same SQL; each
-        session still ends its transaction before its connection goes back to the pool."""
+        """Connections to the SQLite file kept for reuse by the worker threads."""
         self.engine.dispose()
-        self.engine = sqlalchemy.create_engine(
-            self.engine.url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2, max_overflow=6,
-            connect_args={"check_same_thread": False})
+        self.engine = pooled_sqlite_engine(self.engine.url)
         self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
