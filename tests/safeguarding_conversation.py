@@ -16,15 +16,10 @@ FILE = Path(__file__).resolve().parent / "safeguarding" / "heldout" / "conversat
 # The project's own targets for ordinary turns (issue 9 allows near-misses 3% urgent, 15% check;
 # an answer or "go back" deserves better): printed as met or NOT MET.
 TARGET_URGENT, TARGET_CHECK = 0.01, 0.05
-# What make test enforces: measured when the set was added, with the risk model trained on four
-# outside writers: urgent 0.008 (3 of 395), check 0.061; fifth session (seven writers, denied
-# words marked): urgent 0.013 (5 of 395), check 0.051; sixth session (eleven writers, check
-# threshold 0.27): urgent 0.013, check 0.068 (27 of 395). The check maximum was raised once,
-# 0.06 -> 0.07, in that change: the lower check threshold (chosen on the dev writers before this
-# set was measured) catches more disclosures at all (held-out 0.994 -> 0.996) at the cost of 7
-# more ordinary turns asked "Is anyone hurt or in danger right now?" (README, sixth session).
-# The urgent maximum is never raised.
-MAX_URGENT, MAX_CHECK = 0.015, 0.07
+# What make test enforces (never raise these maxima): measured when the set was added, with the
+# risk model trained on four outside writers: urgent 0.008 (3 of 395), check 0.061; fifth session
+# (seven writers, denied words marked): urgent 0.013 (5 of 395), check 0.051.
+MAX_URGENT, MAX_CHECK = 0.015, 0.06
 
 
 def items() -> list[dict[str, str]]:

@@ -45,10 +45,10 @@ def _nlu_needs() -> list[str]:
 
 
 NEEDS = _own() + _nlu_needs()
-# Known misses of the model as built on 2026-12-01: marked strict, so the day one of them passes
-# the test says so, and any OTHER need getting urgent fails at once. ("my partner has MS and I
-# help him with everything, I'm exhausted" passes since the sixth session's eleven writers.)
+# Known misses of the model as built on 2026-12-01 (issue 9 stays open for them): marked strict, so
+# the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
 KNOWN_URGENT = frozenset({
+    "my partner has MS and I help him with everything, I'm exhausted",
     "she's wetting herself and won't let me help",
 })
 CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: model says urgent"))
