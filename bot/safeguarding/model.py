@@ -56,11 +56,15 @@ class RiskModel:
     """Shared n-gram features, a harm / no-harm classifier and a which-kind classifier."""
 
     def __init__(self, parts: dict[str, Any]) -> None:
-        # The fitted pieces, unpacked once. A message has a few hundred n-grams out of about
-        # 115,000 features, so each is scored from its n-grams alone: scikit-learn's transform
-        # and predict_proba add checks and sparse matrices whose cost grows with the vocabulary
-        # (p95 1.8 -> 8 ms per message when the training data grew by a fifth; bench).
+        # The fitted pieces, unpacked once. A message has a few hundred n-grams out of tens of
+        # thousands of features, so each is scored from its n-grams alone: scikit-learn's
+        # transform and predict_proba add checks and sparse matrices whose cost grows with the
+        # vocabulary (p95 8.35 -> 3.5-4.3 ms with the eleven-writer model tried in the sixth
+        # session; README Figures).
         vectorizers = [vec for _, vec in parts["features"].transformer_list]
+        for vec in vectorizers:  # features() repeats TfidfTransformer for these settings only
+            if not vec.use_idf or vec.norm not in ("l2", None):
+                raise ValueError(f"risk model: unsupported TF-IDF settings {vec.get_params()}")
         self._vectorizers = vectorizers
         self._analyzers = [vec.build_analyzer() for vec in vectorizers]
         self._vocabularies = [vec.vocabulary_ for vec in vectorizers]
