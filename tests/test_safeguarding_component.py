@@ -11,6 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safeguarding_component import SafeguardingDetector
 from bot.nlu.spacy_builder import build
+from bot.safeguarding.model import RiskScore
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +206,31 @@ def test_after_fallback_classifier_an_unsure_guess_is_left_as_fallback(nlp, dete
     detector.process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
     assert _risk_kinds(message) == []
+
+
+class _AlarmedModel:
+    """A risk model that hears danger in everything, to show what the detector asks it."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def score(self, text: str) -> RiskScore:
+        self.asked.append(text)
+        return RiskScore(0.9, "immediate_danger", 0.9, 0.0)
+
+
+@pytest.mark.parametrize("text", ["no", "No.", "yes", "nope", "not really"])
+def test_a_bare_yes_or_no_is_never_scored_by_the_model(nlp, detector, text):
+    detector._model = model = _AlarmedModel()
+    message = _message(nlp, text, "deny")
+    detector.process([message])
+    assert model.asked == []
+    assert _outcome(message) is None and message.get("intent")["name"] == "deny"
+
+
+def test_a_no_with_more_words_is_still_scored(nlp, detector):
+    detector._model = model = _AlarmedModel()
+    message = _message(nlp, "no, someone is trying to get in", "deny")
+    detector.process([message])
+    assert model.asked == ["no, someone is trying to get in"]
+    assert _outcome(message) == "urgent"

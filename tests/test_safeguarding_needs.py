@@ -20,6 +20,8 @@ from bot.nlu.safeguarding_component import SafeguardingDetector
 from bot.nlu.spacy_builder import build
 from bot.safeguarding.corpus import source_sentences
 from bot.safeguarding.outcome import URGENT
+from tests.browser.journey import NEEDS as WIDGET_NEED
+from tests.staff_browser.calls import SIGNPOSTING_CALL
 
 HERE = Path(__file__).resolve().parent
 MAX_CHECKS = 0.15  # the issue's ceiling for checks on harmless messages
@@ -45,7 +47,9 @@ def _nlu_needs() -> list[str]:
 
 
 NEEDS = _own() + _nlu_needs()
-# Known misses of the model as built on 2026-12-01 (issue 9 stays open for them): marked strict, so
+# Known misses of the model as built on 2026-12-01, with config.yml's thresholds (until the seventh
+# session this test used the component's defaults, urgent 0.6, and the first passed by 0.02;
+# issue 9 stays open for them): marked strict, so
 # the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
 KNOWN_URGENT = frozenset({
     "my partner has MS and I help him with everything, I'm exhausted",
@@ -55,11 +59,19 @@ CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: mod
          if t in KNOWN_URGENT else t for t in NEEDS]
 
 
+def _configured_detector() -> SafeguardingDetector:
+    """The detector with config.yml's settings (what the running bot uses)."""
+    config = yaml.safe_load((HERE.parent / "config.yml").read_text("utf-8"))
+    own = next(c for c in config["pipeline"] if c["name"].endswith("SafeguardingDetector"))
+    settings = {k: v for k, v in own.items() if k != "name"}
+    return SafeguardingDetector.create(settings, LocalModelStorage(Path("/tmp")), Resource("sg"),
+                                       ExecutionContext(graph_schema=None))
+
+
 @pytest.fixture(scope="module")
 def decisions():
     nlp = build()
-    detector = SafeguardingDetector.create({}, LocalModelStorage(Path("/tmp")), Resource("sg"),
-                                           ExecutionContext(graph_schema=None))
+    detector = _configured_detector()
     result = {}
     for text in NEEDS:
         message = Message(data={"text": text})
@@ -87,3 +99,28 @@ def test_no_ordinary_need_gets_the_suicide_question(decisions):
 def test_few_ordinary_needs_get_even_the_check_question(decisions):
     checks = [t for t, d in decisions.items() if d.outcome != "none"]
     assert len(checks) <= MAX_CHECKS * len(decisions), checks
+
+
+# What the browser, console and e2e stages type as a plain need, expecting the next question: a
+# model that would put the check question in front of one of them fails here in seconds, not after
+# half an hour of make test (the sixth session's model failed the browser stage that way).
+STAGE_ANSWERS = [WIDGET_NEED, SIGNPOSTING_CALL[1][0], "dad keeps falling over",
+                 "he can't cook anymore", "my dad can't get dressed",
+                 "mum can't get out of bed on her own", "I can't manage the stairs"]
+
+
+@pytest.fixture(scope="module")
+def stage_decisions():
+    nlp = build()
+    detector = _configured_detector()
+    result = {}
+    for text in STAGE_ANSWERS:
+        message = Message(data={"text": text})
+        message.set("text_spacy_doc", nlp(text.lower()))
+        result[text] = detector.assess(message, text)
+    return result
+
+
+@pytest.mark.parametrize("text", STAGE_ANSWERS)
+def test_the_plain_needs_the_test_stages_type_get_no_question(stage_decisions, text):
+    assert stage_decisions[text].outcome == "none", (text, stage_decisions[text])

@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
 from bot.safeguarding import detect
+from bot.safeguarding.answers import yes_or_no
 from bot.safeguarding.config import FALLBACK_KIND
 from bot.safeguarding.context import softened
 from bot.safeguarding.model import RiskScore, load_model
@@ -110,12 +111,14 @@ class SafeguardingDetector(GraphComponent):
         except Exception:
             logger.exception("safeguarding rules failed; relying on the model")
             rule_kinds = ()
-        score: RiskScore | None
+        score: RiskScore | None = None
         try:
-            score = self._model.score(text)
+            # A bare "yes" or "no" says nothing about risk on its own: the question it answers
+            # does (the check question and the form's "is anyone at risk?" handle it).
+            if yes_or_no(text) is None:
+                score = self._model.score(text)
         except Exception:
             logger.exception("safeguarding model failed; relying on the rules")
-            score = None
         decision = decide(rule_kinds, score, self._thresholds, softened(text))
         classifier = self._classifier_confidence(message)
         if decision.outcome == NONE and classifier >= self._classifier_check:
