@@ -66,6 +66,13 @@ def test_the_model_kind_leads_only_when_its_reply_has_the_rule_kinds_numbers():
     ("my mum has fallen and can't get up", False),
     ("she is fine now but was on the floor all night", False),
     ("he hit me last night", False),
+    # Past and over, but something happening now as well: judged as it stands, not softened.
+    ("she fell last year and was fine, but today she's fallen again and can't get up", False),
+    ("he was fine ten minutes ago, now his face has dropped on one side", False),
+    ("he took an overdose years ago and got help, but he has just sent me a goodbye text", False),
+    ("i keep thinking of giving her all her pills at once so it's over for us both", False),
+    # "again" inside a resolved phrase is not something happening now.
+    ("he hit me once years ago and it never happened again, I'm fine now", True),
 ])
 def test_context_words(text, soft):
     assert softened(text) is soft

@@ -1,7 +1,8 @@
 """Context that softens a risk: a general question, or something in the past that is over.
 
 Such a message is asked the check question instead of getting 999 at once (word lists:
-data/safeguarding/words.yml `context`). Never applied to suicide: that is always asked directly.
+data/safeguarding/words.yml `context`). Never applied to suicide: that is always asked directly,
+nor when something is happening now as well ("she was fine an hour ago, now her face droops").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def _lists() -> dict[str, re.Pattern[str]]:
     """One compiled alternation per list (a phrase counts only as whole words)."""
     context = _read("words.yml").get("context") or {}
     patterns = {}
-    for key in ("hypothetical", "past", "resolved"):
+    for key in ("hypothetical", "past", "not_past", "resolved", "current"):
         phrases = sorted({str(v).lower() for v in context.get(key) or ()}, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
         patterns[key] = re.compile(rf"(?<![a-z])(?:{body})(?![a-z])")
@@ -30,4 +31,7 @@ def softened(text: str) -> bool:
     lists = _lists()
     if lists["hypothetical"].search(simple):
         return True
-    return bool(lists["past"].search(simple)) and bool(lists["resolved"].search(simple))
+    said_past = lists["past"].search(lists["not_past"].sub(" ", simple))
+    if not (said_past and lists["resolved"].search(simple)):
+        return False
+    return not lists["current"].search(lists["resolved"].sub(" ", simple))
