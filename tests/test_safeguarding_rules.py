@@ -92,6 +92,10 @@ def test_negative_words_that_do_not_deny_the_harm(nlp, text, kind):
     ("found her unconcious", "medical_emergency"),
     ("i was sexualy abused", "sexual_abuse"),
     ("MY WIFE HITS ME", "domestic_abuse"),
+    # "'s" is not lemmatised to "be": these had no rule hit before the seventh session.
+    ("she's choking", "medical_emergency"),
+    ("hes choking on a boiled sweet", "medical_emergency"),
+    ("grandad's choking and can't speak", "medical_emergency"),
 ])
 def test_typos_text_speak_and_shouting(nlp, text, kind):
     found = detect(nlp(text))
