@@ -68,16 +68,21 @@ def _configured_detector() -> SafeguardingDetector:
                                        ExecutionContext(graph_schema=None))
 
 
-@pytest.fixture(scope="module")
-def decisions():
+def _decisions(texts: list[str]) -> dict:
+    """What the configured detector decides for each text (as the Rasa pipeline calls it)."""
     nlp = build()
     detector = _configured_detector()
     result = {}
-    for text in NEEDS:
+    for text in texts:
         message = Message(data={"text": text})
         message.set("text_spacy_doc", nlp(text.lower()))
         result[text] = detector.assess(message, text)
     return result
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    return _decisions(NEEDS)
 
 
 def test_the_needs_are_not_training_data():
@@ -111,14 +116,7 @@ STAGE_ANSWERS = [WIDGET_NEED, SIGNPOSTING_CALL[1][0], "dad keeps falling over",
 
 @pytest.fixture(scope="module")
 def stage_decisions():
-    nlp = build()
-    detector = _configured_detector()
-    result = {}
-    for text in STAGE_ANSWERS:
-        message = Message(data={"text": text})
-        message.set("text_spacy_doc", nlp(text.lower()))
-        result[text] = detector.assess(message, text)
-    return result
+    return _decisions(STAGE_ANSWERS)
 
 
 @pytest.mark.parametrize("text", STAGE_ANSWERS)
