@@ -71,13 +71,18 @@ def score_writer(writer: str, rules: dict[str, tuple[str, ...]], **train_args: A
     return scored
 
 
-def configured() -> Thresholds:
-    """The thresholds config.yml gives SafeguardingDetector (what the running bot uses)."""
+def detector_settings() -> dict[str, Any]:
+    """SafeguardingDetector's settings in config.yml (what the running bot uses), name left out."""
     import yaml
 
     config = yaml.safe_load((Path(__file__).resolve().parent.parent / "config.yml").read_text())
     own = next(c for c in config["pipeline"] if c["name"].endswith("SafeguardingDetector"))
-    return Thresholds.from_config(own)
+    return {key: value for key, value in own.items() if key != "name"}
+
+
+def configured() -> Thresholds:
+    """The thresholds config.yml gives SafeguardingDetector."""
+    return Thresholds.from_config(detector_settings())
 
 
 def outcomes(scored: list[Scored], thresholds: Thresholds | None = None) -> list[str]:

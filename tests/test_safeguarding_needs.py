@@ -21,6 +21,7 @@ from bot.nlu.spacy_builder import build
 from bot.safeguarding.corpus import source_sentences
 from bot.safeguarding.outcome import URGENT
 from tests.browser.journey import NEEDS as WIDGET_NEED
+from tests.safeguarding_dev import detector_settings
 from tests.staff_browser.calls import SIGNPOSTING_CALL
 
 HERE = Path(__file__).resolve().parent
@@ -61,10 +62,8 @@ CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: mod
 
 def _configured_detector() -> SafeguardingDetector:
     """The detector with config.yml's settings (what the running bot uses)."""
-    config = yaml.safe_load((HERE.parent / "config.yml").read_text("utf-8"))
-    own = next(c for c in config["pipeline"] if c["name"].endswith("SafeguardingDetector"))
-    settings = {k: v for k, v in own.items() if k != "name"}
-    return SafeguardingDetector.create(settings, LocalModelStorage(Path("/tmp")), Resource("sg"),
+    return SafeguardingDetector.create(detector_settings(), LocalModelStorage(Path("/tmp")),
+                                       Resource("sg"),
                                        ExecutionContext(graph_schema=None))
 
 
