@@ -57,7 +57,8 @@ class SafeguardingDetector(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
         return {"urgent_threshold": 0.6, "check_threshold": 0.35, "suicide_threshold": 0.4,
-                "rule_veto": 0.15, "mental_health_veto": 0.0, "classifier_check_threshold": 1.01}
+                "rule_veto": 0.15, "mental_health_veto": 0.0, "suicide_check_threshold": None,
+                "classifier_check_threshold": 1.01}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._thresholds = Thresholds.from_config(config)

@@ -27,6 +27,10 @@ class Thresholds:
     # A suicide / mental-health phrase hit the model scores below this: the direct suicide
     # question with Samaritans' number, not the crisis reply (0: off, every such hit is urgent).
     mental_health_veto: float = 0.0
+    # A message the model reads as suicide or self-harm at this P(harm) or more gets the direct
+    # suicide question (None: the general check threshold). Lower than the check: a hint of
+    # suicide is always asked about.
+    suicide_check: float | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Thresholds:
@@ -35,7 +39,14 @@ class Thresholds:
                    check=float(config["check_threshold"]),
                    suicide=float(config["suicide_threshold"]),
                    rule_veto=float(config["rule_veto"]),
-                   mental_health_veto=float(config.get("mental_health_veto", 0.0)))
+                   mental_health_veto=float(config.get("mental_health_veto", 0.0)),
+                   suicide_check=(None if config.get("suicide_check_threshold") is None
+                                  else float(config["suicide_check_threshold"])))
+
+    @property
+    def suicide_asked(self) -> float:
+        """P(harm) from which a suicide or self-harm reading is asked about directly."""
+        return self.check if self.suicide_check is None else min(self.check, self.suicide_check)
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
     if score.risk >= thresholds.urgent and score.suicide >= thresholds.suicide:
         return Decision(URGENT, (SUICIDE_KIND,), "model")
     if score.suicide >= thresholds.suicide or (
-            score.risk >= thresholds.check and score.kind in SUICIDE_KINDS):
+            score.risk >= thresholds.suicide_asked and score.kind in SUICIDE_KINDS):
         # Never only the general check: the suicide check asks directly and gives Samaritans'
         # number in the same reply (utter_safeguarding_check_suicidal).
         return Decision(CHECK, (SUICIDE_KIND,), "model")
