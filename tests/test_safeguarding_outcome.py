@@ -108,3 +108,15 @@ def test_thresholds_from_the_detectors_settings():
     assert Thresholds.from_config({"urgent_threshold": 0.6, "check_threshold": 0.3,
                                    "suicide_threshold": 0.4, "rule_veto": 0.25,
                                    "suicide_check_threshold": 0.2}).suicide_asked == 0.2
+
+
+def test_a_plain_request_for_the_safeguarding_team_is_not_vetoed_by_the_model():
+    doubtful = _score(0.05, "unspecified_risk")
+    veto = Thresholds(urgent=0.6, check=0.3, rule_veto=0.25)
+    assert decide(("unspecified_risk",), doubtful, veto).outcome == "check"
+    plain = decide(("unspecified_risk",), doubtful, veto, explicit=True)
+    assert plain.outcome == "urgent" and plain.kinds == ("unspecified_risk",)
+    # Never without a rule hit, and a past one that is over is still only a check.
+    assert decide((), doubtful, veto, explicit=True).outcome == "none"
+    past = decide(("unspecified_risk",), doubtful, veto, soft=True, explicit=True)
+    assert past.outcome == "check"

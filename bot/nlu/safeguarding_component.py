@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from bot.safeguarding import detect
 from bot.safeguarding.answers import yes_or_no
 from bot.safeguarding.config import FALLBACK_KIND
-from bot.safeguarding.context import softened
+from bot.safeguarding.context import explicit_report, softened
 from bot.safeguarding.model import RiskScore, load_model
 from bot.safeguarding.outcome import CHECK, NONE, URGENT, Decision, Thresholds, decide
 
@@ -120,7 +120,8 @@ class SafeguardingDetector(GraphComponent):
                 score = self._model.score(text)
         except Exception:
             logger.exception("safeguarding model failed; relying on the rules")
-        decision = decide(rule_kinds, score, self._thresholds, softened(text))
+        decision = decide(rule_kinds, score, self._thresholds, softened(text),
+                          explicit_report(text))
         classifier = self._classifier_confidence(message)
         if decision.outcome == NONE and classifier >= self._classifier_check:
             return Decision(CHECK, (FALLBACK_KIND,), "classifier")

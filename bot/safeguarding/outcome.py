@@ -76,13 +76,15 @@ def _with_model_kind(rule_kinds: tuple[str, ...], score: RiskScore | None) -> tu
 
 
 def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
-           thresholds: Thresholds = Thresholds(), soft: bool = False) -> Decision:
+           thresholds: Thresholds = Thresholds(), soft: bool = False,
+           explicit: bool = False) -> Decision:
     """Rules are for the unmistakable (urgent); the model catches the rest (urgent or check).
 
     soft: the message is a general question or about a past risk that is over
     (bot/safeguarding/context.py): at most a check, except for suicide.
+    explicit: the person asks now for the safeguarding team: a rule hit is not vetoed by the model.
     """
-    decision = _decide(rule_kinds, score, thresholds)
+    decision = _decide(rule_kinds, score, thresholds, veto=not explicit)
     if soft and decision.outcome == URGENT and not _current_suicide_hint(score, thresholds):
         return Decision(CHECK, decision.kinds, decision.source)
     return decision
@@ -94,9 +96,11 @@ def _current_suicide_hint(score: RiskScore | None, thresholds: Thresholds) -> bo
 
 
 def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
-            thresholds: Thresholds) -> Decision:
+            thresholds: Thresholds, veto: bool = True) -> Decision:
     if rule_kinds:
         kinds = _with_model_kind(kinds_by_urgency(rule_kinds) or (FALLBACK_KIND,), score)
+        if not veto:
+            return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
         mental_health = _group(kinds[0]) == "mental_health"
         if score is not None and mental_health and score.risk < thresholds.mental_health_veto:
             # Never only the general check: asked directly, Samaritans' number in the same reply.
