@@ -234,22 +234,3 @@ def test_a_no_with_more_words_is_still_scored(nlp, detector):
     detector.process([message])
     assert model.asked == ["no, someone is trying to get in"]
     assert _outcome(message) == "urgent"
-
-
-@pytest.mark.parametrize(("text", "urgent"), [
-    ("I have a safeguarding concern about my neighbour", True),
-    ("i want to report a safeguarding concern about the man upstairs", True),
-    ("I'd like to make a safeguarding referral for my aunt", True),
-    ("what happens after I report a safeguarding concern", False),
-    ("I reported a safeguarding concern last year and nobody got back to me", False),
-])
-def test_a_plain_request_for_the_safeguarding_team_gets_its_number_at_once(nlp, tmp_path, text,
-                                                                          urgent):
-    from tests.safeguarding_dev import detector_settings
-
-    detector = SafeguardingDetector.create(detector_settings(), LocalModelStorage(tmp_path),
-                                           Resource("sg"), ExecutionContext(graph_schema=None))
-    message = _message(nlp, text, "describe_needs", 0.9)
-    detector.process([message])
-    assert (message.get("intent") == {"name": "disclose_harm", "confidence": 1.0}) is urgent
-    assert (_outcome(message) == "urgent") is urgent

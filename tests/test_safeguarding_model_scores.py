@@ -37,11 +37,6 @@ def _reference(parts: dict, text: str) -> tuple[float, str, float, float]:
     matrix = parts["features"].transform(pieces)
     harm_model, kinds_model = parts["harm"], parts["kinds"]
     harm = harm_model.predict_proba(matrix)[:, list(harm_model.classes_).index(1)]
-    if "harm_mlp" in parts:
-        network = parts["harm_mlp"]
-        weight = parts["mlp_weight"]
-        mixed = network.predict_proba(matrix)[:, list(network.classes_).index(1)]
-        harm = (1.0 - weight) * harm + weight * mixed
     best = int(np.argmax(harm))
     kinds = kinds_model.predict_proba(matrix[best])[0]
     index = int(np.argmax(kinds))
@@ -58,15 +53,6 @@ def test_fast_score_equals_scikit_learn(parts: dict, text: str) -> None:
     assert got.risk == pytest.approx(risk, abs=1e-9)
     assert got.kind_probability == pytest.approx(kind_probability, abs=1e-9)
     assert got.suicide == pytest.approx(suicide, abs=1e-9)
-
-
-def test_the_built_model_averages_in_the_harm_network(parts: dict) -> None:
-    """The network is part of the built model and changes the score (not silently ignored)."""
-    assert "harm_mlp" in parts and 0.0 < parts["mlp_weight"] < 1.0
-    without = {key: value for key, value in parts.items() if key not in ("harm_mlp", "mlp_weight")}
-    text = TEXTS[0]
-    assert RiskModel(parts).score(text).risk != pytest.approx(
-        RiskModel(without).score(text).risk, abs=1e-6)
 
 
 def test_features_equal_the_fitted_transform(parts: dict) -> None:

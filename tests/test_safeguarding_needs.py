@@ -48,11 +48,12 @@ def _nlu_needs() -> list[str]:
 
 
 NEEDS = _own() + _nlu_needs()
-# Known misses of the model as built, with config.yml's thresholds: marked strict, so the day one
-# of them passes the test says so, and any OTHER need getting urgent fails at once. ("my partner has
-# MS and I help him with everything, I'm exhausted" left this list on 2026-12-02: the eighth
-# session's model gives it the general check, 0.44.)
+# Known misses of the model as built on 2026-12-01, with config.yml's thresholds (until the seventh
+# session this test used the component's defaults, urgent 0.6, and the first passed by 0.02;
+# issue 9 stays open for them): marked strict, so
+# the day one of them passes the test says so, and any OTHER need getting urgent fails at once.
 KNOWN_URGENT = frozenset({
+    "my partner has MS and I help him with everything, I'm exhausted",
     "she's wetting herself and won't let me help",
 })
 CASES = [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="known: model says urgent"))

@@ -88,35 +88,8 @@ def test_a_mental_health_rule_hit_the_model_doubts_is_asked_directly_not_999():
     assert fall.outcome == "check" and "suicidal" not in fall.kinds
 
 
-def test_a_suicide_reading_below_the_check_is_still_asked_directly():
-    settings = Thresholds(urgent=0.6, check=0.3, suicide=0.4, suicide_check=0.2)
-    asked = decide((), _score(0.22, "suicidal"), settings)
-    assert asked.outcome == "check" and asked.kinds == ("suicidal",)
-    assert decide((), _score(0.22, "self_harm"), settings).kinds == ("suicidal",)
-    # Only for suicide and self-harm readings: another kind at 0.22 is below the check.
-    assert decide((), _score(0.22, "fall_long_lie"), settings).outcome == "none"
-    assert decide((), _score(0.15, "suicidal"), settings).outcome == "none"
-    # Unset, the general check threshold applies, as before.
-    assert decide((), _score(0.22, "suicidal"), Thresholds(check=0.3)).outcome == "none"
-
-
 def test_thresholds_from_the_detectors_settings():
     got = Thresholds.from_config({"urgent_threshold": 0.55, "check_threshold": "0.3",
                                   "suicide_threshold": 0.4, "rule_veto": 0.25})
     assert got == Thresholds(urgent=0.55, check=0.3, suicide=0.4, rule_veto=0.25,
                              mental_health_veto=0.0)
-    assert Thresholds.from_config({"urgent_threshold": 0.6, "check_threshold": 0.3,
-                                   "suicide_threshold": 0.4, "rule_veto": 0.25,
-                                   "suicide_check_threshold": 0.2}).suicide_asked == 0.2
-
-
-def test_a_plain_request_for_the_safeguarding_team_is_not_vetoed_by_the_model():
-    doubtful = _score(0.05, "unspecified_risk")
-    veto = Thresholds(urgent=0.6, check=0.3, rule_veto=0.25)
-    assert decide(("unspecified_risk",), doubtful, veto).outcome == "check"
-    plain = decide(("unspecified_risk",), doubtful, veto, explicit=True)
-    assert plain.outcome == "urgent" and plain.kinds == ("unspecified_risk",)
-    # Never without a rule hit, and a past one that is over is still only a check.
-    assert decide((), doubtful, veto, explicit=True).outcome == "none"
-    past = decide(("unspecified_risk",), doubtful, veto, soft=True, explicit=True)
-    assert past.outcome == "check"

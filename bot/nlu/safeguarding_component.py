@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from bot.safeguarding import detect
 from bot.safeguarding.answers import yes_or_no
 from bot.safeguarding.config import FALLBACK_KIND
-from bot.safeguarding.context import explicit_report, softened
+from bot.safeguarding.context import softened
 from bot.safeguarding.model import RiskScore, load_model
 from bot.safeguarding.outcome import CHECK, NONE, URGENT, Decision, Thresholds, decide
 
@@ -57,8 +57,7 @@ class SafeguardingDetector(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """Thresholds on the learned model's probabilities (see bot/safeguarding/outcome.py)."""
         return {"urgent_threshold": 0.6, "check_threshold": 0.35, "suicide_threshold": 0.4,
-                "rule_veto": 0.15, "mental_health_veto": 0.0, "suicide_check_threshold": None,
-                "classifier_check_threshold": 1.01}
+                "rule_veto": 0.15, "mental_health_veto": 0.0, "classifier_check_threshold": 1.01}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._thresholds = Thresholds.from_config(config)
@@ -120,8 +119,7 @@ class SafeguardingDetector(GraphComponent):
                 score = self._model.score(text)
         except Exception:
             logger.exception("safeguarding model failed; relying on the rules")
-        decision = decide(rule_kinds, score, self._thresholds, softened(text),
-                          explicit_report(text))
+        decision = decide(rule_kinds, score, self._thresholds, softened(text))
         classifier = self._classifier_confidence(message)
         if decision.outcome == NONE and classifier >= self._classifier_check:
             return Decision(CHECK, (FALLBACK_KIND,), "classifier")

@@ -1,5 +1,4 @@
-"""Context that softens a risk (a general question, something in the past that is over), or that
-makes it plain (someone asking now for the safeguarding team).
+"""Context that softens a risk: a general question, or something in the past that is over.
 
 Such a message is asked the check question instead of getting 999 at once (word lists:
 data/safeguarding/words.yml `context`). Never applied to suicide: that is always asked directly,
@@ -19,25 +18,16 @@ def _lists() -> dict[str, re.Pattern[str]]:
     """One compiled alternation per list (a phrase counts only as whole words)."""
     context = _read("words.yml").get("context") or {}
     patterns = {}
-    for key in ("hypothetical", "past", "not_past", "resolved", "current", "explicit_report"):
+    for key in ("hypothetical", "past", "not_past", "resolved", "current"):
         phrases = sorted({str(v).lower() for v in context.get(key) or ()}, key=len, reverse=True)
         body = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
         patterns[key] = re.compile(rf"(?<![a-z])(?:{body})(?![a-z])")
     return patterns
 
 
-def _simple(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
-
-
-def explicit_report(text: str) -> bool:
-    """True when the person asks now for the safeguarding team ("I have a safeguarding concern")."""
-    return _lists()["explicit_report"].search(_simple(text)) is not None
-
-
 def softened(text: str) -> bool:
     """True for a general question about a risk, or a past risk that is over now."""
-    simple = _simple(text)
+    simple = " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'")))
     lists = _lists()
     if lists["hypothetical"].search(simple):
         return True

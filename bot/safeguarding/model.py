@@ -1,7 +1,7 @@
 """The learned risk model: how likely a message discloses harm, and of which kind.
 
 Word (1-2, denied words marked: negation_marks.py) and character (2-5, within words) n-gram TF-IDF
-features into a logistic regression, averaged with a small neural network on the same features,
+features into a logistic regression,
 trained only on data in this repo by bot.safeguarding.model_builder (make safeguarding-model).
 """
 
@@ -79,16 +79,6 @@ class RiskModel:
         self._kinds_b = np.asarray(kinds.intercept_, dtype=np.float64)
         self._classes = [str(c) for c in kinds.classes_]
         self._suicide = np.array([c in SUICIDE_KINDS for c in self._classes])
-        mlp = parts.get("harm_mlp")  # absent in a model built with mlp_weight 0
-        self._mlp_weight = float(parts.get("mlp_weight", 0.0)) if mlp is not None else 0.0
-        if mlp is not None:
-            if (mlp.activation, mlp.out_activation_, len(mlp.coefs_)) != ("relu", "logistic", 2):
-                raise ValueError("risk model: unsupported harm network")
-            self._mlp_w1 = np.asarray(mlp.coefs_[0], dtype=np.float64)
-            self._mlp_b1 = np.asarray(mlp.intercepts_[0], dtype=np.float64)
-            mlp_sign = 1.0 if list(mlp.classes_).index(1) == 1 else -1.0
-            self._mlp_w2 = mlp_sign * np.asarray(mlp.coefs_[1][:, 0], dtype=np.float64)
-            self._mlp_b2 = mlp_sign * float(mlp.intercepts_[1][0])
 
     def features(self, piece: str) -> tuple[np.ndarray, np.ndarray]:
         """The piece's non-zero features (column, value): the same numbers as the fitted
@@ -114,19 +104,10 @@ class RiskModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(columns), np.concatenate(values)
 
-    def harm(self, columns: np.ndarray, values: np.ndarray) -> float:
-        """P(harm) for one piece's features: the regression, averaged with the network if any."""
-        linear = 1.0 / (1.0 + np.exp(-(self._harm_w[columns] @ values + self._harm_b)))
-        if not self._mlp_weight:
-            return float(linear)
-        hidden = np.maximum(values @ self._mlp_w1[columns] + self._mlp_b1, 0.0)
-        network = 1.0 / (1.0 + np.exp(-(hidden @ self._mlp_w2 + self._mlp_b2)))
-        return float((1.0 - self._mlp_weight) * linear + self._mlp_weight * network)
-
     def score(self, text: str) -> RiskScore:
         """The riskiest window's score."""
         pieces = [self.features(piece) for piece in windows(normalise(text)) or [""]]
-        harm = [self.harm(c, v) for c, v in pieces]
+        harm = [1.0 / (1.0 + np.exp(-(self._harm_w[c] @ v + self._harm_b))) for c, v in pieces]
         best = int(np.argmax(harm))
         columns, values = pieces[best]
         logits = values @ self._kinds_w[columns] + self._kinds_b

@@ -10,16 +10,13 @@ import argparse
 import random
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import FeatureUnion
 
 from bot.safeguarding.corpus import Example, build_corpus
@@ -31,10 +28,6 @@ HARM_C = 1.0  # regularised: recall on wording not in the templates (measured ag
 KINDS_C = 8.0
 NEGATION = "words"  # denied words marked (measured on the dev writers, README)
 HARD_WEIGHT = 3.0  # second fit, hard examples x3 (measured on the dev writers, README)
-# A small neural network on the same features, averaged with the logistic regression: it can
-# weigh words together ("fell" with "last year" and "fine now"), which a linear model cannot.
-# Measured on the dev writers (README "Eighth session"); 6 passes over the data, a fixed seed.
-MLP_HIDDEN, MLP_ALPHA, MLP_EPOCHS, MLP_WEIGHT = 32, 1e-3, 6, 0.5
 
 
 def make_features(negation: str = NEGATION) -> FeatureUnion:
@@ -55,13 +48,12 @@ def make_features(negation: str = NEGATION) -> FeatureUnion:
 
 def train(examples: list[Example], harm_c: float = HARM_C,
           kinds_c: float = KINDS_C, negation: str = NEGATION,
-          hard_weight: float = HARD_WEIGHT, mlp_weight: float = MLP_WEIGHT) -> dict[str, Any]:
+          hard_weight: float = HARD_WEIGHT) -> dict[str, Any]:
     """Fits the features, the harm / no-harm classifier and the kind classifier.
 
     hard_weight > 1: the harm classifier is fitted twice, the second time with the examples the
     first fit got least right (near-misses it scored >= 0.3, disclosures < 0.7) counted that
     many times: the words that tell them apart weigh more than the topic words they share.
-    mlp_weight > 0: a small neural network's harm probability is averaged in with this weight.
     """
     features = make_features(negation)
     matrix = features.fit_transform([normalise(e.text) for e in examples])
@@ -78,21 +70,7 @@ def train(examples: list[Example], harm_c: float = HARM_C,
     rows = [i for i, e in enumerate(examples) if e.label != NONE]
     kinds = LogisticRegression(C=kinds_c, max_iter=1000, random_state=SEED).fit(
         matrix[rows], [examples[i].label for i in rows])
-    parts: dict[str, Any] = {"features": features, "harm": harm, "kinds": kinds}
-    if mlp_weight > 0:
-        parts["harm_mlp"], parts["mlp_weight"] = _fit_mlp(matrix, harm_labels), mlp_weight
-    return parts
-
-
-def _fit_mlp(matrix: Any, labels: np.ndarray) -> MLPClassifier:
-    """The harm network: a fixed number of passes is the early stop (no convergence wanted)."""
-    mlp = MLPClassifier(hidden_layer_sizes=(MLP_HIDDEN,), alpha=MLP_ALPHA, max_iter=MLP_EPOCHS,
-                        batch_size=256, random_state=SEED)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(matrix, labels)
-    mlp._optimizer = None  # Adam's running averages: twice the weights' size, unused to predict
-    return mlp
+    return {"features": features, "harm": harm, "kinds": kinds}
 
 
 def _dev_report(examples: list[Example]) -> None:

@@ -27,10 +27,6 @@ class Thresholds:
     # A suicide / mental-health phrase hit the model scores below this: the direct suicide
     # question with Samaritans' number, not the crisis reply (0: off, every such hit is urgent).
     mental_health_veto: float = 0.0
-    # A message the model reads as suicide or self-harm at this P(harm) or more gets the direct
-    # suicide question (None: the general check threshold). Lower than the check: a hint of
-    # suicide is always asked about.
-    suicide_check: float | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Thresholds:
@@ -39,14 +35,7 @@ class Thresholds:
                    check=float(config["check_threshold"]),
                    suicide=float(config["suicide_threshold"]),
                    rule_veto=float(config["rule_veto"]),
-                   mental_health_veto=float(config.get("mental_health_veto", 0.0)),
-                   suicide_check=(None if config.get("suicide_check_threshold") is None
-                                  else float(config["suicide_check_threshold"])))
-
-    @property
-    def suicide_asked(self) -> float:
-        """P(harm) from which a suicide or self-harm reading is asked about directly."""
-        return self.check if self.suicide_check is None else min(self.check, self.suicide_check)
+                   mental_health_veto=float(config.get("mental_health_veto", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -76,15 +65,13 @@ def _with_model_kind(rule_kinds: tuple[str, ...], score: RiskScore | None) -> tu
 
 
 def decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
-           thresholds: Thresholds = Thresholds(), soft: bool = False,
-           explicit: bool = False) -> Decision:
+           thresholds: Thresholds = Thresholds(), soft: bool = False) -> Decision:
     """Rules are for the unmistakable (urgent); the model catches the rest (urgent or check).
 
     soft: the message is a general question or about a past risk that is over
     (bot/safeguarding/context.py): at most a check, except for suicide.
-    explicit: the person asks now for the safeguarding team: a rule hit is not vetoed by the model.
     """
-    decision = _decide(rule_kinds, score, thresholds, veto=not explicit)
+    decision = _decide(rule_kinds, score, thresholds)
     if soft and decision.outcome == URGENT and not _current_suicide_hint(score, thresholds):
         return Decision(CHECK, decision.kinds, decision.source)
     return decision
@@ -96,11 +83,9 @@ def _current_suicide_hint(score: RiskScore | None, thresholds: Thresholds) -> bo
 
 
 def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
-            thresholds: Thresholds, veto: bool = True) -> Decision:
+            thresholds: Thresholds) -> Decision:
     if rule_kinds:
         kinds = _with_model_kind(kinds_by_urgency(rule_kinds) or (FALLBACK_KIND,), score)
-        if not veto:
-            return Decision(URGENT, kinds, "rules" if score is None else "rules+model")
         mental_health = _group(kinds[0]) == "mental_health"
         if score is not None and mental_health and score.risk < thresholds.mental_health_veto:
             # Never only the general check: asked directly, Samaritans' number in the same reply.
@@ -113,7 +98,7 @@ def _decide(rule_kinds: tuple[str, ...], score: RiskScore | None,
     if score.risk >= thresholds.urgent and score.suicide >= thresholds.suicide:
         return Decision(URGENT, (SUICIDE_KIND,), "model")
     if score.suicide >= thresholds.suicide or (
-            score.risk >= thresholds.suicide_asked and score.kind in SUICIDE_KINDS):
+            score.risk >= thresholds.check and score.kind in SUICIDE_KINDS):
         # Never only the general check: the suicide check asks directly and gives Samaritans'
         # number in the same reply (utter_safeguarding_check_suicidal).
         return Decision(CHECK, (SUICIDE_KIND,), "model")

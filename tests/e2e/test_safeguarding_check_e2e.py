@@ -2,7 +2,7 @@
 question; "no" carries on with the answer kept, "yes" gets the urgent help; the same by SMS.
 
 GREY is a fall with no sign of injury, the issue's own example of the grey zone (the risk model
-gives it about 0.40, between config.yml's check 0.3 and urgent 0.625). If a new model moves it out
+gives it about 0.38, between config.yml's check 0.3 and urgent 0.55). If a new model moves it out
 of that band, these tests say so: pick another grey message, never loosen what they check.
 """
 
